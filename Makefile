@@ -1,0 +1,80 @@
+# The one entry point. `make demo` and `make test` work on a fresh clone: they create the
+# virtualenv, install the pinned dependencies and build the static assets when missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+ASSETS_STAMP := dashboards/static/dashboards/vendor/.built
+HOST ?= 127.0.0.1
+PORT ?= 8000
+REFDATA_VENV ?= /tmp/refdata-venv
+DEMO_ENV := DEBUG=1 DEMO_MODE=1
+
+.PHONY: help demo test lint format migrations-check check-deploy lock assets refdata refdata-check clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(ASSETS_STAMP): node_modules/.package-lock.json scripts/build_assets.mjs
+	node scripts/build_assets.mjs
+	@touch $@
+
+assets: $(ASSETS_STAMP) ## Build the self-hosted plotly.js geo bundle and UN topojson
+
+demo: $(STAMP) $(ASSETS_STAMP) ## Serve the product with demo data at http://127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_reference_data
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	@echo
+	@echo "Global Pledge Tracker (DEMO DATA) at http://$(HOST):$(PORT)/ — staff sign in at http://$(HOST):$(PORT)/accounts/login/"
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) $(ASSETS_STAMP) ## Run the whole test suite (non-zero exit on any failure)
+	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here." >&2; exit 1; fi; \
+	exit $$status
+
+lint: $(STAMP) ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(STAMP) ## Fail if a model change has no migration
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: $(STAMP) ## Production settings pass Django's deployment checklist
+	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-not-a-real-key-0123456789abcdefghijklmnop \
+	  ALLOWED_HOSTS=pledge.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+lock: ## Re-resolve pyproject.toml into requirements.lock (needs the registry)
+	rm -rf /tmp/gpt-lock-venv && $(PYTHON) -m venv /tmp/gpt-lock-venv
+	/tmp/gpt-lock-venv/bin/pip install --quiet "$$(printf '.[dev]')"
+	/tmp/gpt-lock-venv/bin/pip freeze --exclude global-pledge-tracker | grep -v '^-e' > requirements.lock
+
+refdata: ## Regenerate fixtures/countries.json from hdx-python-country (throwaway venv, offline)
+	$(PYTHON) -m venv $(REFDATA_VENV)
+	$(REFDATA_VENV)/bin/pip install -q -r scripts/requirements-refdata.txt
+	$(REFDATA_VENV)/bin/python scripts/build_countries_fixture.py
+
+refdata-check: ## Fail if fixtures/countries.json is not what the generator produces
+	$(PYTHON) -m venv $(REFDATA_VENV)
+	$(REFDATA_VENV)/bin/pip install -q -r scripts/requirements-refdata.txt
+	$(REFDATA_VENV)/bin/python scripts/build_countries_fixture.py --check
+
+clean: ## Remove the virtualenv, node_modules, built assets and the demo database
+	rm -rf $(VENV) node_modules dashboards/static/dashboards/vendor staticfiles db.sqlite3 db.sqlite3-* var

@@ -1,0 +1,234 @@
+"""The demo data set: deterministic, plausible, invented — and marked as such everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from campaign.models import Partner
+from pledges.models import (
+    LADDER,
+    PLEDGED_OR_BEYOND,
+    Capability,
+    CapabilityStatus,
+    CapabilityStatusChoice,
+    Country,
+    NationalStrategy,
+    Pledge,
+    PledgeEvent,
+    PledgeStatus,
+    ReviewState,
+    StrategyStatus,
+)
+from pledges.services import demo_data_mark, pledge_text_current
+
+DEMO_SEED = 20270209
+DEMO_DOMAIN = "demo.invalid"
+DEMO_SOURCE = "https://demo.invalid/evidence/"
+DEMO_DESCRIPTION = "Invented demo data: no state has made any of these commitments."
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    is_superuser: bool = False
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", f"admin@{DEMO_DOMAIN}", is_superuser=True),
+    DemoAccount("editor", f"editor@{DEMO_DOMAIN}"),
+    DemoAccount("verifier", f"verifier@{DEMO_DOMAIN}"),
+    DemoAccount("facilitator", f"facilitator@{DEMO_DOMAIN}"),
+    DemoAccount("viewer", f"viewer@{DEMO_DOMAIN}"),
+)
+
+
+def demo_accounts_ensure(*, password: str) -> dict[str, object]:
+    """Create (or reset the password of) one demo staff account per role."""
+    User = get_user_model()
+    users = {}
+    for account in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(
+            username=f"demo-{account.role}", defaults={"email": account.email}
+        )
+        user.email = account.email
+        user.first_name = f"Demo {account.role}"
+        user.is_staff = True
+        user.is_superuser = account.is_superuser
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
+        users[account.role] = user
+    return users
+
+
+def demo_data_remove() -> None:
+    """Remove the invented data and its history (history of invented data is noise)."""
+    with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
+        for model in (PledgeEvent, Pledge, CapabilityStatus, NationalStrategy):
+            model.objects.filter(is_demo=True).delete()
+            model.history.filter(is_demo=True).delete()
+        for partner in Partner.objects.all():
+            partner.countries.clear()
+
+
+def _days_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
+
+def demo_data_build(
+    *, editor, verifier, seed: int = DEMO_SEED, today: dt.date | None = None
+) -> dict:
+    """Build the demo data set. The same seed and day give the same data."""
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    start = dt.date(2025, 6, 1)
+    countries = list(Country.objects.order_by("iso3"))
+    capabilities = list(Capability.objects.order_by("number"))
+    text = pledge_text_current()
+    counts = {"pledge_events": 0, "capability_statuses": 0, "strategies": 0}
+
+    now = timezone.now()
+    with transaction.atomic():
+        # Pledges: most states climb some steps of the ladder; a few decline or withdraw;
+        # about a fifth have no information at all. Built in bulk (with history): the
+        # services' four-eyes path is exercised by the tests, not needed for invented data.
+        pledges, events_by_country = [], {}
+        for country in countries:
+            roll = rng.random()
+            if roll < 0.2:
+                continue
+            top = rng.choices(range(len(LADDER)), weights=[6, 14, 14, 30, 14, 6])[0]
+            steps = list(LADDER[: top + 1])
+            if roll > 0.97:
+                steps.append(PledgeStatus.DECLINED)
+            elif roll > 0.95 and PledgeStatus.PLEDGED in steps:
+                steps.append(PledgeStatus.WITHDRAWN)
+            dates = sorted(_days_between(rng, start, today) for _ in steps)
+            # Leave some of the latest changes waiting for verification.
+            pending_last = rng.random() < 0.12
+            events, previous, verified = [], None, None
+            for step, (status, when) in enumerate(zip(steps, dates, strict=True)):
+                is_draft = pending_last and step == len(steps) - 1
+                events.append(
+                    PledgeEvent(
+                        from_status=previous,
+                        to_status=status,
+                        event_date=when,
+                        source_url=f"{DEMO_SOURCE}{country.iso3.lower()}/{status}",
+                        source_title=f"[DEMO] Invented source for {country.short_name}",
+                        source_publisher="Demo data set",
+                        source_date=when,
+                        note="Demo data: invented for the demonstration.",
+                        created_by=editor,
+                        created_at=now,
+                        review_state=ReviewState.DRAFT if is_draft else ReviewState.VERIFIED,
+                        verified_by=None if is_draft else verifier,
+                        verified_at=None if is_draft else now,
+                        is_demo=True,
+                    )
+                )
+                previous = status
+                if not is_draft:
+                    verified = (status, when)
+            events_by_country[country.iso3] = events
+            pledges.append(
+                Pledge(
+                    country=country,
+                    pledge_text=text,
+                    status=verified[0] if verified else None,
+                    status_date=verified[1] if verified else None,
+                    verified_at=now if verified else None,
+                    signed_by_office="[DEMO] Ministry responsible for digital affairs"
+                    if verified and verified[0] in PLEDGED_OR_BEYOND
+                    else "",
+                    is_demo=True,
+                )
+            )
+        bulk_create_with_history(pledges, Pledge, default_user=editor)
+        all_events = []
+        for pledge in Pledge.objects.filter(is_demo=True, pledge_text=text):
+            for event in events_by_country[pledge.country_id]:
+                event.pledge = pledge
+                all_events.append(event)
+        bulk_create_with_history(all_events, PledgeEvent, default_user=editor)
+        counts["pledge_events"] = len(all_events)
+
+        statuses = []
+        strategies = []
+        for country in countries:
+            if rng.random() < 0.45:
+                strategy_status = rng.choice(list(StrategyStatus.values))
+                strategies.append(
+                    NationalStrategy(
+                        country=country,
+                        status=strategy_status,
+                        title=f"[DEMO] National strategy on children's online safety "
+                        f"({country.short_name})",
+                        year=rng.randint(2016, today.year)
+                        if strategy_status == "adopted"
+                        else None,
+                        references_mnr=rng.random() < 0.5,
+                        source_url=f"{DEMO_SOURCE}{country.iso3.lower()}/strategy",
+                        source_title="[DEMO] Invented source",
+                        source_publisher="Demo data set",
+                        source_date=_days_between(rng, start, today),
+                        created_by=editor,
+                        verified_by=verifier,
+                        verified_at=now,
+                        review_state=ReviewState.VERIFIED,
+                        is_current=True,
+                        is_demo=True,
+                    )
+                )
+            if rng.random() < 0.35:
+                continue
+            maturity = rng.random()
+            for capability in capabilities:
+                status = rng.choices(
+                    list(CapabilityStatusChoice.values),
+                    weights=[3, 2 * (1 - maturity), 2, 4 * maturity, 1],
+                )[0]
+                has_source = status != CapabilityStatusChoice.NO_PUBLIC_INFORMATION
+                statuses.append(
+                    CapabilityStatus(
+                        country=country,
+                        capability=capability,
+                        status=status,
+                        source_url=f"{DEMO_SOURCE}{country.iso3.lower()}/{capability.key}"
+                        if has_source
+                        else "",
+                        source_title="[DEMO] Invented source" if has_source else "",
+                        source_publisher="Demo data set" if has_source else "",
+                        source_date=_days_between(rng, start, today) if has_source else None,
+                        created_by=editor,
+                        verified_by=verifier,
+                        verified_at=now,
+                        review_state=ReviewState.VERIFIED,
+                        is_current=True,
+                        is_demo=True,
+                    )
+                )
+        bulk_create_with_history(strategies, NationalStrategy, default_user=editor)
+        bulk_create_with_history(statuses, CapabilityStatus, default_user=editor)
+        counts["strategies"] = len(strategies)
+        counts["capability_statuses"] = len(statuses)
+
+        # Where partners work: invented too.
+        for partner in Partner.objects.order_by("slug"):
+            sample = rng.sample(countries, rng.randint(3, 40))
+            partner.countries.set(sample)
+
+        demo_data_mark(seed=seed, description=DEMO_DESCRIPTION)
+    return counts

@@ -1,0 +1,102 @@
+"""Writes for the campaign: reference data (campaign, outcomes, partners)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.models import Campaign, Milestone, Outcome, Partner
+from pledges.models import Capability, ReviewState
+from pledges.services import (
+    LoadReport,
+    pledge_text_load,
+    public_change_announce,
+    reference_upsert,
+    review_verify,
+)
+
+
+def campaign_reference_load(*, path: Path, report: LoadReport) -> Campaign:
+    """Load the campaign, its outcomes, milestones and the first pledge text."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    text = pledge_text_load(data=data["pledge_text"], report=report)
+    outcomes = [
+        reference_upsert(
+            model=Outcome,
+            lookup={"number": row["number"]},
+            values={"title": row["title"]},
+            report=report,
+        )
+        for row in data["outcomes"]
+    ]
+    row = data["campaign"]
+    campaign = Campaign.objects.filter(slug=row["slug"]).first()
+    if campaign is None:
+        with transaction.atomic():
+            campaign = Campaign(
+                slug=row["slug"],
+                name=row["name"],
+                pledge_text=text,
+                target_states=row["target_states"],
+                launch_date=row["launch_date"],
+                launch_event=row["launch_event"],
+            )
+            campaign.full_clean()
+            campaign.save()
+            campaign.outcomes.set(outcomes)
+            for milestone in row["milestones"]:
+                m = Milestone(campaign=campaign, name=milestone["name"], date=milestone["date"])
+                m.full_clean()
+                m.save()
+        report.count("created", Campaign._meta.verbose_name_plural)
+    else:
+        # Staff may have edited the campaign since; reference data never overwrites it.
+        report.count("unchanged", Campaign._meta.verbose_name_plural)
+    return campaign
+
+
+def partners_reference_load(*, path: Path, report: LoadReport) -> None:
+    """Load the partners named in the campaign plan; never overwrite staff edits."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    capabilities = {c.key: c for c in Capability.objects.all()}
+    outcomes = {o.number: o for o in Outcome.objects.all()}
+    name = Partner._meta.verbose_name_plural
+    for row in data["partners"]:
+        if Partner.objects.filter(slug=row["slug"]).exists():
+            report.count("unchanged", name)
+            continue
+        with transaction.atomic():
+            # Reference partners come from the campaign plan, checked when it was written;
+            # an industry partner stays a draft until staff record its COI disclosure.
+            publishable = row["type"] != "industry" or row.get("coi_disclosure")
+            partner = Partner(
+                slug=row["slug"],
+                name=row["name"],
+                partner_type=row["type"],
+                website=row.get("website", ""),
+                description=row.get("description", ""),
+                coi_disclosure=row.get("coi_disclosure", ""),
+                works_globally=row.get("works_globally", True),
+                review_state=ReviewState.VERIFIED if publishable else ReviewState.DRAFT,
+                verified_at=timezone.now() if publishable else None,
+                review_comment=""
+                if publishable
+                else "Awaiting a conflict-of-interest disclosure before publication.",
+            )
+            partner.full_clean()
+            partner.save()
+            partner.outcomes.set([outcomes[n] for n in row.get("outcomes", [])])
+            partner.capabilities.set([capabilities[k] for k in row.get("capabilities", [])])
+        report.count("created", name)
+
+
+def partner_verify(*, partner: Partner, user, expected_lock_version: int | None = None) -> Partner:
+
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        review_verify(partner, user=user, expected_lock_version=expected_lock_version)
+        public_change_announce()
+    return partner

@@ -1,0 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+# The admin login goes through allauth, so it gets the same rate limits and MFA (AUTH-03).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Global Pledge Tracker — staff"
+admin.site.site_title = "Global Pledge Tracker"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dashboards.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,239 @@
+"""Interim staff UI: the Django admin, until the staff workspace replaces it for daily work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from pledges import services
+from pledges.models import (
+    Capability,
+    CapabilityStatus,
+    Country,
+    DemoDataSet,
+    MNRDomain,
+    NationalStrategy,
+    Pledge,
+    PledgeClause,
+    PledgeEvent,
+    PledgeText,
+    ReviewState,
+    StaleEditError,
+)
+
+
+class LockedAdminMixin:
+    """Carry the loaded version through the form so a stale save is refused (AUD-03)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "lock_version" in form.base_fields:
+            form.base_fields["lock_version"].widget = forms.HiddenInput()
+        return form
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and "lock_version" not in fields:
+            fields.append("lock_version")
+        if obj is None and "lock_version" in fields:
+            fields.remove("lock_version")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        try:
+            super().save_model(request, obj, form, change)
+        except StaleEditError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+
+class ReviewAdminMixin(LockedAdminMixin):
+    """Four-eyes actions; review fields are read-only in forms."""
+
+    review_readonly = (
+        "review_state",
+        "created_by",
+        "created_at",
+        "verified_by",
+        "verified_at",
+        "review_comment",
+    )
+    actions = ["verify_selected"]
+    verify_service = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.review_readonly)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        elif obj.review_state == ReviewState.VERIFIED and form.changed_data != ["lock_version"]:
+            # Editing a verified record makes it a draft again: someone else must re-verify.
+            obj.review_state = ReviewState.DRAFT
+            obj.verified_by = None
+            obj.verified_at = None
+            if hasattr(obj, "is_current"):
+                obj.is_current = False
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Verify the selected drafts (you must not be their author)"))
+    def verify_selected(self, request, queryset):
+        done = 0
+        for record in queryset.filter(review_state=ReviewState.DRAFT):
+            try:
+                type(self).verify_service(record=record, user=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{record}: {exc}", messages.WARNING)
+        if done:
+            self.message_user(request, _("%(n)d verified.") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("iso3", "short_name", "region", "sub_region", "un_status", "m49")
+    list_filter = ("un_status", "region", "sub_region")
+    search_fields = ("iso3", "iso2", "short_name", "name_en", "name_fr", "name_es")
+    ordering = ("short_name",)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # reference data: changed only by load_reference_data
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CapabilityInline(admin.TabularInline):
+    model = Capability
+    extra = 0
+    fields = ("key", "number", "name", "description")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(MNRDomain)
+class MNRDomainAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "mnr_version")
+    inlines = [CapabilityInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Capability)
+class CapabilityAdmin(MNRDomainAdmin):
+    list_display = ("key", "name", "domain", "mnr_version")
+    list_filter = ("domain",)
+    search_fields = ("key", "name", "description")
+    inlines = []
+
+
+class PledgeClauseInline(admin.StackedInline):
+    model = PledgeClause
+    extra = 0
+    fields = ("number", "formal_text", "child_text", "lock_version")
+
+
+@admin.register(PledgeText)
+class PledgeTextAdmin(LockedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("version", "title", "status", "published_on", "is_placeholder")
+    list_filter = ("status",)
+    inlines = [PledgeClauseInline]
+
+
+class PledgeEventInline(admin.TabularInline):
+    model = PledgeEvent
+    extra = 0
+    fields = ("event_date", "from_status", "to_status", "review_state", "source_url", "verified_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pledge)
+class PledgeAdmin(LockedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("country", "pledge_text", "status", "status_date", "verified_at", "is_demo")
+    list_filter = ("status", "pledge_text", "is_demo", "country__region")
+    search_fields = ("country__short_name", "country__iso3", "signed_by_office")
+    list_select_related = ("country", "pledge_text")
+    # The status is set only by verifying a status change, never typed in.
+    readonly_fields = ("country", "pledge_text", "status", "status_date", "verified_at", "is_demo")
+    inlines = [PledgeEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PledgeEvent)
+class PledgeEventAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
+    list_display = (
+        "pledge",
+        "from_status",
+        "to_status",
+        "event_date",
+        "review_state",
+        "created_by",
+        "verified_by",
+        "is_demo",
+    )
+    list_filter = ("review_state", "to_status", "is_demo", "pledge__country__region")
+    search_fields = ("pledge__country__short_name", "pledge__country__iso3", "source_title")
+    list_select_related = ("pledge__country", "created_by", "verified_by")
+    autocomplete_fields = ()
+    readonly_fields = ("from_status",)
+    verify_service = staticmethod(
+        lambda *, record, user: services.pledge_event_verify(event=record, user=user)
+    )
+
+
+@admin.register(CapabilityStatus)
+class CapabilityStatusAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
+    list_display = ("country", "capability", "status", "review_state", "is_current", "is_demo")
+    list_filter = ("review_state", "status", "is_current", "capability__domain", "is_demo")
+    search_fields = ("country__short_name", "country__iso3", "capability__key", "capability__name")
+    list_select_related = ("country", "capability")
+    readonly_fields = ("is_current",)
+    verify_service = staticmethod(services.capability_status_verify)
+
+
+@admin.register(NationalStrategy)
+class NationalStrategyAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
+    list_display = ("country", "status", "title", "year", "review_state", "is_current", "is_demo")
+    list_filter = ("review_state", "status", "is_current", "references_mnr", "is_demo")
+    search_fields = ("country__short_name", "country__iso3", "title")
+    list_select_related = ("country",)
+    readonly_fields = ("is_current",)
+    verify_service = staticmethod(services.national_strategy_verify)
+
+
+@admin.register(DemoDataSet)
+class DemoDataSetAdmin(admin.ModelAdmin):
+    list_display = ("description", "seed", "loaded_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

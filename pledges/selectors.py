@@ -1,0 +1,136 @@
+"""Reads from the registry. Public reads go through `.public()` / `.current()` only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from pledges.models import (
+    LADDER,
+    NO_INFORMATION,
+    NO_INFORMATION_LABEL,
+    PLEDGED_OR_BEYOND,
+    Capability,
+    CapabilityStatus,
+    Country,
+    DemoDataSet,
+    MNRDomain,
+    NationalStrategy,
+    Pledge,
+    PledgeEvent,
+    PledgeStatus,
+    PledgeText,
+    UNStatus,
+)
+from pledges.services import DEMO_CACHE_KEY, pledge_text_current
+
+__all__ = [
+    "LADDER",
+    "NO_INFORMATION",
+    "NO_INFORMATION_LABEL",
+    "CountryStatusRow",
+    "PledgeStatus",
+    "capability_list",
+    "country_get",
+    "country_list",
+    "country_status_rows",
+    "demo_data_present",
+    "domain_list",
+    "pledge_text_current",
+    "pledged_member_count",
+]
+
+
+def demo_data_present() -> bool:
+    """Whether the invented demo data set is loaded (cached: every page asks)."""
+    present = cache.get(DEMO_CACHE_KEY)
+    if present is None:
+        present = DemoDataSet.objects.exists()
+        cache.set(DEMO_CACHE_KEY, present, 300)
+    return present
+
+
+def country_list():
+    return Country.objects.order_by("short_name")
+
+
+def country_get(*, iso3: str) -> Country:
+    return Country.objects.get(iso3=iso3.upper())
+
+
+def domain_list():
+    return MNRDomain.objects.prefetch_related("capabilities").order_by("number")
+
+
+def capability_list():
+    return Capability.objects.select_related("domain").order_by("number")
+
+
+@dataclass(frozen=True)
+class CountryStatusRow:
+    iso3: str
+    name: str
+    region: str
+    sub_region: str
+    un_status: str
+    status: str  # a PledgeStatus value or NO_INFORMATION
+    status_label: str
+    status_date: str  # ISO date or ""
+    is_demo: bool
+
+
+def country_status_rows(*, pledge_text: PledgeText | None = None) -> list[CountryStatusRow]:
+    """Every state with its verified pledge status; two queries whatever the data size."""
+    pledge_text = pledge_text or pledge_text_current()
+    pledges = {}
+    if pledge_text is not None:
+        pledges = {
+            p.country_id: p
+            for p in Pledge.objects.public()
+            .filter(pledge_text=pledge_text)
+            .only("country_id", "status", "status_date", "is_demo")
+        }
+    rows = []
+    labels = dict(PledgeStatus.choices)
+    for country in Country.objects.order_by("short_name").only(
+        "iso3", "short_name", "region", "sub_region", "un_status"
+    ):
+        pledge = pledges.get(country.iso3)
+        status = pledge.status if pledge else NO_INFORMATION
+        rows.append(
+            CountryStatusRow(
+                iso3=country.iso3,
+                name=country.short_name,
+                region=country.region,
+                sub_region=country.sub_region,
+                un_status=country.un_status,
+                status=status,
+                status_label=str(labels.get(status, "")) if pledge else "",
+                status_date=pledge.status_date.isoformat() if pledge else "",
+                is_demo=bool(pledge and pledge.is_demo),
+            )
+        )
+    return rows
+
+
+def pledged_member_count(rows: list[CountryStatusRow]) -> int:
+    """Member States at or beyond "pledged" on the ladder (observers are counted apart)."""
+    return sum(1 for r in rows if r.status in PLEDGED_OR_BEYOND and r.un_status == UNStatus.MEMBER)
+
+
+def public_events_for_country(*, country: Country):
+    return (
+        PledgeEvent.objects.public()
+        .filter(pledge__country=country)
+        .select_related("pledge__pledge_text")
+        .order_by("-event_date", "-verified_at")
+    )
+
+
+def current_capability_statuses(*, country: Country):
+    return CapabilityStatus.objects.current().filter(country=country).select_related("capability")
+
+
+def current_strategy(*, country: Country) -> NationalStrategy | None:
+    return NationalStrategy.objects.current().filter(country=country).first()

@@ -1,0 +1,67 @@
+"""Shared test set-up: reference data once per session, named actors, no network."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # A fast hasher: tests are about behaviour, not key stretching.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data (195 states, MNR, campaign, partners) once per session."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Tests are hermetic: only loopback connections are allowed."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
+        ):
+            raise RuntimeError(f"Test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db):
+    """Alice, an editor who logs changes."""
+    return UserFactory(username="alice", email="alice@example.org", is_staff=True)
+
+
+@pytest.fixture
+def bob(db):
+    """Bob, a verifier on Alice's team."""
+    return UserFactory(username="bob", email="bob@example.org", is_staff=True)
+
+
+@pytest.fixture
+def charlie(db):
+    """Charlie, an outsider with no staff role."""
+    return UserFactory(username="charlie", email="charlie@example.org")
