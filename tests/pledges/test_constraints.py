@@ -110,7 +110,7 @@ def test_draft_cannot_carry_a_verification_time(pledge):
 
 
 def test_review_state_must_be_known(pledge):
-    assert_refused(lambda: event(pledge, review_state="approved-by-vibes"))
+    assert_refused(lambda: event(pledge, review_state="approved"))
 
 
 def test_event_status_must_be_known(pledge):
@@ -242,7 +242,7 @@ def test_reference_data_rules():
 def test_pledge_text_rules(text):
     assert_refused(lambda: PledgeText.objects.create(version=0, title="Zero"))
     assert_refused(lambda: PledgeText.objects.create(version=1, title="Again"))
-    assert_refused(lambda: PledgeText.objects.create(version=9, title="x", status="published"))
+    assert_refused(lambda: PledgeText.objects.create(version=9, title="x", status="public"))
     assert_refused(lambda: PledgeClause.objects.create(pledge_text=text, number=1, formal_text="a"))
     assert_refused(lambda: PledgeClause.objects.create(pledge_text=text, number=0, formal_text="a"))
 
