@@ -28,6 +28,7 @@ from pledges.models import (
     ReviewState,
     StrategyStatus,
 )
+from pledges.roles import roles_ensure
 from pledges.services import demo_data_mark, pledge_text_current
 
 DEMO_SEED = 20270209
@@ -55,6 +56,7 @@ DEMO_ACCOUNTS = (
 def demo_accounts_ensure(*, password: str) -> dict[str, object]:
     """Create (or reset the password of) one demo staff account per role."""
     User = get_user_model()
+    groups = roles_ensure()
     users = {}
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(
@@ -66,6 +68,7 @@ def demo_accounts_ensure(*, password: str) -> dict[str, object]:
         user.is_superuser = account.is_superuser
         user.set_password(password)
         user.save()
+        user.groups.set([groups[account.role]])
         EmailAddress.objects.update_or_create(
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )

@@ -15,3 +15,14 @@ def partner_list_public():
         .prefetch_related("countries", "capabilities", "outcomes")
         .order_by("name")
     )
+
+
+def partners_by_country() -> dict[str, list[str]]:
+    """{iso3: [partner slug, ...]} for published partners."""
+    result: dict[str, list[str]] = {}
+    through = Partner.countries.through.objects.filter(
+        partner__review_state="verified"
+    ).values_list("country_id", "partner__slug")
+    for iso3, slug in through.order_by("partner__slug"):
+        result.setdefault(iso3, []).append(slug)
+    return result

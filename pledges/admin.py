@@ -22,6 +22,7 @@ from pledges.models import (
     PledgeEvent,
     PledgeText,
     ReviewState,
+    SecurityEvent,
     StaleEditError,
 )
 
@@ -236,4 +237,24 @@ class DemoDataSetAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "user", "identifier", "ip_address", "path")
+    list_filter = ("kind",)
+    search_fields = ("identifier", "user__email", "path")
+    date_hierarchy = "at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("pledges.view_security_log")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

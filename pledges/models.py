@@ -472,6 +472,13 @@ class Pledge(LockedModel):
         ordering = ["country__short_name"]
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
+        # App-wide staff permissions (see pledges/roles.py for the role matrix).
+        permissions = [
+            ("verify_changes", _("Can verify or return other staff members' changes")),
+            ("import_files", _("Can import data from CSV or XLSX files")),
+            ("export_all", _("Can export all data, history included")),
+            ("view_security_log", _("Can read the security event log")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "pledge_text"],
@@ -703,3 +710,53 @@ class DemoDataSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.loaded_at:%Y-%m-%d})"
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    MFA_CHANGED = "mfa_changed", _("Two-factor authentication changed")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PERMISSION_DENIED = "permission_denied", _("Permission denied")
+    INVITATION = "invitation", _("Staff member invited")
+    VERIFICATION = "verification", _("Change verified")
+    RETURNED = "returned", _("Change returned")
+    IMPORT = "import", _("Data imported")
+    EXPORT = "export", _("Data exported")
+    MODERATION = "moderation", _("Moderation action")
+
+
+class SecurityEvent(models.Model):
+    """Append-only security event log (AUD-04): never passwords, tokens or children's text."""
+
+    kind = models.CharField(_("event"), max_length=24, choices=SecurityEventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # For failed sign-ins there is no user: the e-mail address typed (never the password).
+    identifier = models.CharField(_("account identifier"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        constraints = [
+            models.CheckConstraint(
+                name="securityevent_kind_valid", condition=Q(kind__in=SecurityEventKind.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

@@ -35,10 +35,13 @@ __all__ = [
     "country_get",
     "country_list",
     "country_status_rows",
+    "current_capability_statuses_all",
+    "current_strategies_all",
     "demo_data_present",
     "domain_list",
     "pledge_text_current",
     "pledged_member_count",
+    "public_events_all",
 ]
 
 
@@ -134,3 +137,26 @@ def current_capability_statuses(*, country: Country):
 
 def current_strategy(*, country: Country) -> NationalStrategy | None:
     return NationalStrategy.objects.current().filter(country=country).first()
+
+
+def public_events_all():
+    """Every verified status change (for history views and the map's time slider)."""
+    return (
+        PledgeEvent.objects.public()
+        .select_related("pledge")
+        .order_by("event_date", "verified_at")
+        .only("pledge__country_id", "from_status", "to_status", "event_date", "verified_at")
+    )
+
+
+def current_strategies_all() -> dict[str, NationalStrategy]:
+    return {s.country_id: s for s in NationalStrategy.objects.current()}
+
+
+def current_capability_statuses_all() -> dict[str, dict[str, str]]:
+    """{iso3: {capability key: status}} for the current verified statuses."""
+    result: dict[str, dict[str, str]] = {}
+    rows = CapabilityStatus.objects.current().values_list("country_id", "capability__key", "status")
+    for iso3, key, status in rows:
+        result.setdefault(iso3, {})[key] = status
+    return result

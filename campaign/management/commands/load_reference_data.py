@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campaign.services import campaign_reference_load, partners_reference_load
+from pledges.roles import roles_ensure
 from pledges.services import LoadReport, countries_load, mnr_load
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             mnr_load(path=fixtures / "mnr_2016.json", report=report)
             campaign_reference_load(path=fixtures / "campaign.json", report=report)
             partners_reference_load(path=fixtures / "partners.json", report=report)
+            roles_ensure()
         if verbosity:
             for line in report.lines():
                 self.stdout.write(line)

@@ -1,0 +1,93 @@
+"""Staff roles as groups and permissions (AUTH-04). The single source of the role matrix."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+
+class Role:
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VERIFIER = "verifier"
+    FACILITATOR = "facilitator"
+    VIEWER = "viewer"
+
+    ALL = (ADMIN, EDITOR, VERIFIER, FACILITATOR, VIEWER)
+
+
+# Custom permissions live on Pledge (the core model); their meaning is app-wide.
+VERIFY = "pledges.verify_changes"
+IMPORT = "pledges.import_files"
+EXPORT = "pledges.export_all"
+SECURITY_LOG = "pledges.view_security_log"
+
+_VIEW_REGISTRY = [
+    "pledges.view_country",
+    "pledges.view_mnrdomain",
+    "pledges.view_capability",
+    "pledges.view_pledgetext",
+    "pledges.view_pledgeclause",
+    "pledges.view_pledge",
+    "pledges.view_pledgeevent",
+    "pledges.view_capabilitystatus",
+    "pledges.view_nationalstrategy",
+    "campaign.view_campaign",
+    "campaign.view_milestone",
+    "campaign.view_outcome",
+    "campaign.view_partner",
+]
+_EDIT_REGISTRY = [
+    "pledges.add_pledgeevent",
+    "pledges.change_pledgeevent",
+    "pledges.change_pledge",
+    "pledges.add_capabilitystatus",
+    "pledges.change_capabilitystatus",
+    "pledges.add_nationalstrategy",
+    "pledges.change_nationalstrategy",
+    "campaign.add_partner",
+    "campaign.change_partner",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.VIEWER: [*_VIEW_REGISTRY],
+    Role.EDITOR: [*_VIEW_REGISTRY, *_EDIT_REGISTRY, IMPORT],
+    Role.VERIFIER: [*_VIEW_REGISTRY, VERIFY],
+    Role.FACILITATOR: ["pledges.view_pledgetext", "pledges.view_pledgeclause"],
+    Role.ADMIN: [
+        *_VIEW_REGISTRY,
+        *_EDIT_REGISTRY,
+        VERIFY,
+        IMPORT,
+        EXPORT,
+        SECURITY_LOG,
+        "pledges.add_pledgetext",
+        "pledges.change_pledgetext",
+        "pledges.add_pledgeclause",
+        "pledges.change_pledgeclause",
+        "campaign.change_campaign",
+        "campaign.add_milestone",
+        "campaign.change_milestone",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+    ],
+}
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def roles_ensure() -> dict[str, Group]:
+    """Create or align the role groups with ROLE_PERMISSIONS (idempotent)."""
+    groups = {}
+    with transaction.atomic():
+        for role, dotted in ROLE_PERMISSIONS.items():
+            group, _ = Group.objects.get_or_create(name=role)
+            wanted = {_permission(p) for p in dotted}
+            if set(group.permissions.all()) != wanted:
+                group.permissions.set(wanted)
+            groups[role] = group
+    return groups
