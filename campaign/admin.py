@@ -35,3 +35,4 @@ class PartnerAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("capabilities", "countries", "outcomes")
     verify_service = staticmethod(_partner_verify)
+    append_only = False

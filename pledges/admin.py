@@ -72,19 +72,28 @@ class ReviewAdminMixin(LockedAdminMixin):
     actions = ["verify_selected"]
     verify_service = None
 
+    # What a record is about (its pledge, state or capability) is fixed once it is logged.
+    subject_fields: tuple[str, ...] = ()
+
+    # Append-only records (events, statuses) are never edited once verified: a correction is
+    # a new record that goes through verification again.
+    append_only = True
+
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), *self.review_readonly)
+        if obj is not None and self.append_only and obj.review_state == ReviewState.VERIFIED:
+            return [f.name for f in obj._meta.fields if f.name != "lock_version"]
+        fixed = (*self.subject_fields, "is_demo") if obj is not None else ("is_demo",)
+        return (*super().get_readonly_fields(request, obj), *self.review_readonly, *fixed)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        elif obj.review_state == ReviewState.VERIFIED and form.changed_data != ["lock_version"]:
-            # Editing a verified record makes it a draft again: someone else must re-verify.
+        elif obj.review_state == ReviewState.VERIFIED and form.changed_data:
+            # Editing a verified (in-place) record makes it a draft again: someone else
+            # must verify it before the public sees it.
             obj.review_state = ReviewState.DRAFT
             obj.verified_by = None
             obj.verified_at = None
-            if hasattr(obj, "is_current"):
-                obj.is_current = False
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Verify the selected drafts (you must not be their author)"))
@@ -204,6 +213,7 @@ class PledgeEventAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("pledge__country", "created_by", "verified_by")
     autocomplete_fields = ()
     readonly_fields = ("from_status",)
+    subject_fields = ("pledge",)
     verify_service = staticmethod(
         lambda *, record, user: services.pledge_event_verify(event=record, user=user)
     )
@@ -216,6 +226,7 @@ class CapabilityStatusAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
     search_fields = ("country__short_name", "country__iso3", "capability__key", "capability__name")
     list_select_related = ("country", "capability")
     readonly_fields = ("is_current",)
+    subject_fields = ("country", "capability")
     verify_service = staticmethod(services.capability_status_verify)
 
 
@@ -226,6 +237,7 @@ class NationalStrategyAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
     search_fields = ("country__short_name", "country__iso3", "title")
     list_select_related = ("country",)
     readonly_fields = ("is_current",)
+    subject_fields = ("country",)
     verify_service = staticmethod(services.national_strategy_verify)
 
 

@@ -557,7 +557,8 @@ class PledgeEvent(Reviewable, Evidence):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pledge.country}: {self.from_status or NO_INFORMATION} → {self.to_status}"
+        before = self.get_from_status_display() if self.from_status else NO_INFORMATION_LABEL
+        return f"{self.pledge.country}: {before} → {self.get_to_status_display()}"
 
     def clean(self) -> None:
         validate_not_future(self.event_date)
