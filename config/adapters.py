@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import time
 from functools import cache
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -35,6 +38,28 @@ class AccountAdapter(DefaultAccountAdapter):
                 detail={"reason": "rate_limited"},
             )
             raise
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # Setting up the first authenticator right after signing in (which the MFA
+        # middleware demands) need not ask for the password a second time. Adding or
+        # removing one later still requires re-authentication.
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and self._first_authenticator_after_sign_in():
+            return False
+        return required
+
+    def _first_authenticator_after_sign_in(self) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        request = self.request or context.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        # allauth's own record of how this session signed in (the password step).
+        records = request.session.get("account_authentication_methods") or []
+        signed_in_at = max((r.get("at", 0) for r in records if r.get("method")), default=0)
+        recent = time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT
+        return recent and not Authenticator.objects.filter(user_id=user.pk).exists()
 
 
 def _fernet_key(secret_key: str) -> bytes:
