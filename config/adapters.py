@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import time
 from functools import cache
 
@@ -40,15 +41,15 @@ class AccountAdapter(DefaultAccountAdapter):
             raise
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        # Setting up the first authenticator right after signing in (which the MFA
-        # middleware demands) need not ask for the password a second time. Adding or
-        # removing one later still requires re-authentication.
+        # Setting up two-factor authentication right after signing in (which the MFA
+        # middleware demands), and seeing the recovery codes it creates, need not ask for
+        # the password a second time. Changing MFA later still requires re-authentication.
         required = super().is_reauthentication_required(app=app, **kwargs)
-        if required and app == "allauth.mfa" and self._first_authenticator_after_sign_in():
+        if required and app == "allauth.mfa" and self._mfa_first_set_up_after_sign_in():
             return False
         return required
 
-    def _first_authenticator_after_sign_in(self) -> bool:
+    def _mfa_first_set_up_after_sign_in(self) -> bool:
         from allauth.mfa.models import Authenticator
 
         request = self.request or context.request
@@ -58,8 +59,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth's own record of how this session signed in (the password step).
         records = request.session.get("account_authentication_methods") or []
         signed_in_at = max((r.get("at", 0) for r in records if r.get("method")), default=0)
-        recent = time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT
-        return recent and not Authenticator.objects.filter(user_id=user.pk).exists()
+        if time.time() - signed_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        # No authenticator older than this sign-in: MFA is being set up for the first time.
+        older = Authenticator.objects.filter(
+            user_id=user.pk,
+            created_at__lt=datetime.datetime.fromtimestamp(signed_in_at, tz=datetime.UTC),
+        )
+        return not older.exists()
 
 
 def _fernet_key(secret_key: str) -> bytes:
