@@ -176,3 +176,14 @@ def test_seed_demo_says_how_demo_users_sign_in(capsys):
     assert "waived for these demo accounts" in out and "never in production" in out
     call_command("seed_demo", "--seed", "3")  # DEBUG is off in tests
     assert "Two-factor authentication: required" in capsys.readouterr().out
+
+
+def test_once_signed_in_the_mfa_check_costs_no_query(client, staff_in_role):
+    # AUTH-02: the answer is kept in the session at sign-in, not asked of the database
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, staff_in_role(Role.ADMIN))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/staff/invite/").status_code == 200
+    assert not [q["sql"] for q in queries if "mfa_authenticator" in q["sql"]]
