@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # lists each staff member's sessions, so others can be ended
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -70,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.MFARequiredMiddleware",
+    "config.middleware.PermissionDeniedLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -296,3 +300,25 @@ LOGGING = {
 # --- Product settings -------------------------------------------------------------------------
 CHILD_DATA_RETENTION_DAYS = env_int("CHILD_DATA_RETENTION_DAYS", default=90, minimum=1)
 SMALL_GROUP_THRESHOLD = 5
+
+# --- Staff accounts and security (issue 3, part A; SAFEGUARDING AUTH-01..05, AUD-04) ----------
+# TOTP secrets and recovery-code seeds are encrypted at rest with a key derived from
+# SECRET_KEY (config/adapters.py); SECRET_KEY_FALLBACKS still decrypt after a key rotation.
+MFA_ADAPTER = "config.adapters.MFAAdapter"
+# Demo accounts (@demo.invalid) may skip MFA only when both DEMO_MODE and DEBUG are on;
+# with DEBUG off (production) nobody is waived, whatever DEMO_MODE says.
+MFA_DEMO_WAIVER = DEMO_MODE and DEBUG
+# Login rate limits, counted in the default cache (Redis in production, shared by all
+# workers): 5 failed attempts per account per 5 minutes, 10 failures a minute per address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Tell staff by email when their password or two-factor authentication changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Invitation links are allauth password-reset keys: valid for 3 days, usable once.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3, minimum=600)

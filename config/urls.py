@@ -3,17 +3,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from pledges.account_views import staff_invite_view
+
 # The admin login goes through allauth, so it gets the same rate limits and MFA (AUTH-03).
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Global Pledge Tracker — staff"
 admin.site.site_title = "Global Pledge Tracker"
 
 urlpatterns = [
+    path("staff/invite/", staff_invite_view, name="staff_invite"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dashboards.urls")),
 ]
+
+# A database outage on a staff page answers 503 "saving is unavailable" (OPS-02).
+handler500 = "config.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -6,3 +6,8 @@ class PledgesConfig(AppConfig):
     name = "pledges"
     verbose_name = _("Pledge registry")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from pledges import receivers
+
+        receivers.connect()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 
 class Role:
@@ -16,11 +17,22 @@ class Role:
     ALL = (ADMIN, EDITOR, VERIFIER, FACILITATOR, VIEWER)
 
 
+ROLE_LABELS = {
+    Role.ADMIN: _("Administrator: invites staff, exports, reads the security log"),
+    Role.EDITOR: _("Editor: records status changes with evidence, imports"),
+    Role.VERIFIER: _("Verifier: checks and verifies other people's changes"),
+    Role.FACILITATOR: _("Facilitator: runs children's co-drafting sessions"),
+    Role.VIEWER: _("Viewer: reads the registry, changes nothing"),
+}
+
+
 # Custom permissions live on Pledge (the core model); their meaning is app-wide.
 VERIFY = "pledges.verify_changes"
 IMPORT = "pledges.import_files"
 EXPORT = "pledges.export_all"
 SECURITY_LOG = "pledges.view_security_log"
+# Inviting staff creates a user account: Django's own permission says exactly that.
+INVITE = "auth.add_user"
 
 _VIEW_REGISTRY = [
     "pledges.view_country",
@@ -69,7 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaign.add_milestone",
         "campaign.change_milestone",
         "auth.view_user",
-        "auth.add_user",
+        INVITE,
         "auth.change_user",
     ],
 }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from pledges.models import Country, PledgeStatus
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32, tests only
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,6 +26,29 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             obj.save()
+
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """Staff get a TOTP authenticator unless `mfa=False` (MFA is mandatory, AUTH-02)."""
+        wanted = obj.is_staff if extracted is None else extracted
+        if create and wanted:
+            totp_authenticator_create(user=obj)
+
+
+def totp_authenticator_create(*, user, secret: str = TEST_TOTP_SECRET):
+    """Give `user` a TOTP authenticator through allauth's own API (secret encrypted)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, secret).instance
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """The current TOTP code for `secret`, as an authenticator app would show it."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def country(iso3: str = "FRA") -> Country:

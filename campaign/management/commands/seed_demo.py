@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign.demo import (
@@ -47,3 +48,14 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo staff accounts (demo mode only):")
             for account in DEMO_ACCOUNTS:
                 self.stdout.write(f"  {account.role:<12} {account.email:<28} password: {password}")
+            if settings.MFA_DEMO_WAIVER and settings.DEBUG:
+                self.stdout.write(
+                    "Two-factor authentication: waived for these demo accounts because "
+                    "DEMO_MODE=1 and DEBUG=1 (never in production). Other staff accounts "
+                    "must set up an authenticator app at first sign-in."
+                )
+            else:
+                self.stdout.write(
+                    "Two-factor authentication: required (DEMO_MODE and DEBUG are not both "
+                    "on), so each account sets up an authenticator app at first sign-in."
+                )

@@ -1,0 +1,41 @@
+"""Project-level error pages."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.defaults import server_error as django_server_error
+
+logger = logging.getLogger(__name__)
+
+STAFF_PATH_PREFIXES = ("/staff/", "/admin/", "/accounts/")
+
+
+def is_database_down(exception: BaseException | None) -> bool:
+    """The database could not be reached or answered with a connection-level error."""
+    return isinstance(exception, OperationalError | InterfaceError) or (
+        isinstance(exception, DatabaseError) and "unable to open database" in str(exception)
+    )
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """A 503 page that needs no database: rendered without context processors (OPS-02)."""
+    logger.error("Database unavailable on %s", request.path)
+    body = render_to_string("503_database.html", {"request_path": request.path})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+@requires_csrf_token
+def server_error(request, template_name: str = "500.html") -> HttpResponse:
+    """handler500: a database outage on a staff page gets the 503 page, not a bare 500."""
+    exception = sys.exc_info()[1]
+    if is_database_down(exception) and request.path.startswith(STAFF_PATH_PREFIXES):
+        return database_unavailable_response(request)
+    return django_server_error(request, template_name=template_name)
