@@ -4,9 +4,15 @@ import pytest
 
 from pledges import services
 from pledges.models import PledgeEvent
-from tests.factories import country, event_kwargs
+from tests.factories import UserFactory, country, event_kwargs
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_user(db):
+    """Dora, an admin (a superuser with an authenticator, as MFA requires)."""
+    return UserFactory(username="dora", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
