@@ -155,8 +155,9 @@ def stale_edit_changes(
         theirs = _raw(current, name)
         was = _raw(loaded, name) if loaded is not None else None
         yours = _plain(submitted[name]) if name in submitted else was
-        changed = theirs != was if loaded is not None else theirs != yours
-        if changed:
+        changed = theirs != was if loaded is not None else True
+        # A field both of you set to the same value is no conflict: show only differences.
+        if changed and theirs != yours:
             changes.append(
                 FieldChange(
                     field=name,
