@@ -148,7 +148,7 @@ def name_key(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().translate(APOSTROPHES)
-    text = re.sub(r"[\s\-_.,()]+", " ", text).strip()
+    text = re.sub(r"[\s\-_.,()']+", " ", text).strip()
     if text.startswith("the "):
         text = text[4:]
     return text
