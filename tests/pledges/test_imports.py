@@ -56,7 +56,7 @@ def xlsx_bytes(rows: list[list]) -> bytes:
         ("Turkey", "TUR"),
         ("TURKIYE", "TUR"),
         ("Côte d'Ivoire", "CIV"),
-        ("Côte d’Ivoire", "CIV"),
+        ("Côte d\u2019Ivoire", "CIV"),
         ("Cote d'Ivoire", "CIV"),
         ("cote d ivoire", "CIV"),
         ("Ivory Coast", "CIV"),
@@ -66,7 +66,7 @@ def xlsx_bytes(rows: list[list]) -> bytes:
         ("the United Kingdom of Great Britain and Northern Ireland", "GBR"),
         ("UK", "GBR"),
         ("États-Unis d'Amérique", "USA"),
-        ("Etats-Unis d’Amerique", "USA"),
+        ("Etats-Unis d\u2019Amerique", "USA"),
     ],
 )
 def test_countries_are_recognised_by_code_name_or_common_variant(text, iso3):
@@ -201,7 +201,7 @@ def test_every_bad_row_is_listed_with_its_line_and_reason():
         (b"", "empty"),
         (b"\xd0\xcf\x11\xe0" + b"\x00" * 64, "old Excel (.xls)"),
         ("country,status,date\nKEN,pledged,2026-03-01\n".encode("utf-16"), "not UTF-8"),
-        ("pays;statut\nKEN;pledged\n".encode(), "Missing columns"),
+        (b"pays;statut\nKEN;pledged\n", "Missing columns"),
         (b"PK\x03\x04 not really a zip", "cannot be read"),
         (csv_bytes(HEADER), "no data rows"),
     ],
