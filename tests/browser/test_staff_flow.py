@@ -1,4 +1,4 @@
-"""End to end: an editor records a pledge with evidence, a verifier verifies it, the public sees it."""
+"""End to end: an editor records a pledge, a verifier verifies it, the public sees it."""
 
 from __future__ import annotations
 
@@ -83,3 +83,5 @@ def test_an_editor_records_a_verifier_verifies_and_the_public_table_shows_it(
     row = public.locator("tr[data-iso3=KEN]")
     assert "Pledged" in row.inner_text()
     assert date in row.inner_text()
+    for opened in (page, review, public):
+        opened.context.close()
