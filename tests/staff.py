@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from pledges.roles import Role, roles_ensure
 
 
 def with_role(user, role: str):
+    """Give `user` a role and an authenticator: MFA is mandatory for staff (AUTH-02)."""
     user.groups.add(roles_ensure()[role])
     user.is_staff = True
     user.save()
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "test-only"}}
+    )
     # Permissions are cached on the instance: fetch it again.
     return type(user).objects.get(pk=user.pk)
 
