@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from campaign.models import Partner
+from campaign.models import Engagement, EngagementChannel, Partner
 from pledges.models import (
     LADDER,
     PLEDGED_OR_BEYOND,
@@ -79,7 +79,7 @@ def demo_accounts_ensure(*, password: str) -> dict[str, object]:
 def demo_data_remove() -> None:
     """Remove the invented data and its history (history of invented data is noise)."""
     with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
-        for model in (PledgeEvent, Pledge, CapabilityStatus, NationalStrategy):
+        for model in (PledgeEvent, Pledge, CapabilityStatus, NationalStrategy, Engagement):
             model.objects.filter(is_demo=True).delete()
             model.history.filter(is_demo=True).delete()
         for partner in Partner.objects.all():
@@ -233,5 +233,48 @@ def demo_data_build(
             sample = rng.sample(countries, rng.randint(3, 40))
             partner.countries.set(sample)
 
+        counts["engagements"] = len(demo_engagements_build(editor=editor, seed=seed, today=today))
         demo_data_mark(seed=seed, description=DEMO_DESCRIPTION)
     return counts
+
+
+DEMO_INSTITUTIONS = (
+    "[DEMO] Ministry of Foreign Affairs",
+    "[DEMO] Permanent Mission to the United Nations, New York",
+    "[DEMO] Ministry of Digital Affairs",
+    "[DEMO] Ministry of Education",
+    "[DEMO] National child protection authority",
+)
+DEMO_NEXT_STEPS = (
+    "Send the pledge text and the briefing note.",
+    "Follow up on the ministry's legal review.",
+    "Invite to the Safer Internet Day launch event.",
+    "Share the MNR evidence summary.",
+)
+
+
+def demo_engagements_build(*, editor, seed: int, today: dt.date) -> list[Engagement]:
+    """A few invented advocacy contacts, some with follow-ups due soon or overdue."""
+    rng = random.Random(seed + 1)  # its own stream: the registry data above stays the same
+    countries = list(Country.objects.order_by("iso3"))
+    engagements = []
+    for country in rng.sample(countries, 24):
+        when = today - dt.timedelta(days=rng.randint(3, 200))
+        due = when + dt.timedelta(days=rng.randint(7, 90)) if rng.random() < 0.7 else None
+        engagements.append(
+            Engagement(
+                country=country,
+                institution=rng.choice(DEMO_INSTITUTIONS),
+                date=when,
+                channel=rng.choice(EngagementChannel.values),
+                outcome="[DEMO] Invented: the authority asked for more information.",
+                next_step=rng.choice(DEMO_NEXT_STEPS) if due else "",
+                follow_up_due=due,
+                follow_up_done=bool(due and due < today and rng.random() < 0.5),
+                pledge_stage=rng.choice(LADDER[1:4]),
+                created_by=editor,
+                is_demo=True,
+            )
+        )
+    bulk_create_with_history(engagements, Engagement, default_user=editor)
+    return engagements

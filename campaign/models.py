@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pledges.models import (
+    EARLIEST_DATE,
     AuditedQuerySet,
     Capability,
     Country,
     LockedModel,
+    PledgeStatus,
     PledgeText,
     Reviewable,
     ReviewState,
+    validate_not_future,
+    validate_not_too_early,
 )
 
 
@@ -159,3 +165,84 @@ class Partner(Reviewable):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Advocacy engagements (staff only) --------------------------------------------------------
+
+
+class EngagementChannel(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call or video call")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter or note verbale")
+    EVENT = "event", _("At an event")
+    OTHER = "other", _("Other")
+
+
+class Engagement(LockedModel):
+    """A meeting or contact with a national authority: a staff-only advocacy log, never public."""
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("country")
+    )
+    institution = models.CharField(
+        _("institution"),
+        max_length=200,
+        help_text=_(
+            "An office, e.g. 'Ministry of Foreign Affairs' or 'Permanent Mission to the UN "
+            "in New York' — not a person's name."
+        ),
+    )
+    date = models.DateField(
+        _("date of the contact"), validators=[validate_not_future, validate_not_too_early]
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=EngagementChannel.choices)
+    outcome = models.TextField(_("outcome"), max_length=2000)
+    next_step = models.TextField(_("next step"), max_length=2000, blank=True)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    pledge_stage = models.CharField(
+        _("linked pledge stage"),
+        max_length=20,
+        choices=PledgeStatus.choices,
+        blank=True,
+        help_text=_("The pledge stage this contact is about (e.g. moving to 'Pledged')."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        constraints = [
+            models.CheckConstraint(
+                name="engagement_channel_valid", condition=Q(channel__in=EngagementChannel.values)
+            ),
+            models.CheckConstraint(
+                name="engagement_pledge_stage_valid",
+                condition=Q(pledge_stage="") | Q(pledge_stage__in=PledgeStatus.values),
+            ),
+            models.CheckConstraint(
+                name="engagement_date_plausible", condition=Q(date__gte=EARLIEST_DATE)
+            ),
+            models.CheckConstraint(
+                name="engagement_follow_up_after_contact",
+                condition=Q(follow_up_due__isnull=True) | Q(follow_up_due__gte=F("date")),
+                violation_error_message=_("The follow-up cannot be due before the contact."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} · {self.institution} ({self.date:%Y-%m-%d})"

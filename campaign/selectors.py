@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from campaign.models import Campaign, Partner
+import datetime as dt
+
+from campaign.models import Campaign, Engagement, Partner
 
 
 def campaign_current() -> Campaign | None:
@@ -26,3 +28,28 @@ def partners_by_country() -> dict[str, list[str]]:
     for iso3, slug in through.order_by("partner__slug"):
         result.setdefault(iso3, []).append(slug)
     return result
+
+
+# --- Engagements (staff only: never used by public pages) -------------------------------------
+
+FOLLOW_UP_WINDOW_DAYS = 14
+
+
+def engagement_list(*, country_iso3: str | None = None):
+    engagements = Engagement.objects.select_related("country", "created_by")
+    if country_iso3:
+        engagements = engagements.filter(country_id=country_iso3.upper())
+    return engagements.order_by("-date", "-created_at")
+
+
+def engagement_follow_ups_due(*, today: dt.date, within_days: int = FOLLOW_UP_WINDOW_DAYS):
+    """Open follow-ups due by `today + within_days` (overdue ones first): one query."""
+    return (
+        Engagement.objects.filter(
+            follow_up_due__isnull=False,
+            follow_up_done=False,
+            follow_up_due__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("country", "created_by")
+        .order_by("follow_up_due", "country__short_name")
+    )

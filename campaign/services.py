@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.models import Campaign, Milestone, Outcome, Partner
+from campaign.models import Campaign, Engagement, Milestone, Outcome, Partner
 from pledges.models import Capability, ReviewState
 from pledges.services import (
     LoadReport,
@@ -100,3 +100,45 @@ def partner_verify(*, partner: Partner, user, expected_lock_version: int | None 
         review_verify(partner, user=user, expected_lock_version=expected_lock_version)
         public_change_announce()
     return partner
+
+
+def partner_create(*, user, countries=(), outcomes=(), capabilities=(), reason: str = "", **values):
+    """Add a partner as a draft: it is published when a second person verifies it."""
+    with transaction.atomic():
+        partner = Partner(created_by=user, **values)
+        if reason:
+            partner._change_reason = reason
+        partner.full_clean()
+        partner.save()
+        if countries:
+            partner.countries.set(countries)
+        if outcomes:
+            partner.outcomes.set(outcomes)
+        if capabilities:
+            partner.capabilities.set(capabilities)
+    return partner
+
+
+# --- Engagements (staff only) -------------------------------------------------------------------
+
+
+def engagement_create(*, user, is_demo: bool = False, **values) -> Engagement:
+    engagement = Engagement(created_by=user, is_demo=is_demo, **values)
+    engagement.full_clean()
+    engagement.save()
+    return engagement
+
+
+def engagement_update(
+    *, engagement: Engagement, user, expected_lock_version: int, values: dict, reason: str = ""
+) -> Engagement:
+    """Save an edit made on `expected_lock_version`; a stale one raises StaleEditError."""
+    with transaction.atomic():
+        engagement.lock_version = expected_lock_version
+        for name, value in values.items():
+            setattr(engagement, name, value)
+        if reason:
+            engagement._change_reason = reason
+        engagement.full_clean()
+        engagement.save()
+    return engagement

@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("pledges.urls")),
+    path("staff/engagements/", include("campaign.urls")),
     path("", include("dashboards.urls")),
 ]
 

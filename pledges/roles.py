@@ -48,6 +48,7 @@ _VIEW_REGISTRY = [
     "campaign.view_milestone",
     "campaign.view_outcome",
     "campaign.view_partner",
+    "campaign.view_engagement",
 ]
 _EDIT_REGISTRY = [
     "pledges.add_pledgeevent",
@@ -59,6 +60,8 @@ _EDIT_REGISTRY = [
     "pledges.change_nationalstrategy",
     "campaign.add_partner",
     "campaign.change_partner",
+    "campaign.add_engagement",
+    "campaign.change_engagement",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

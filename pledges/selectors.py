@@ -160,3 +160,282 @@ def current_capability_statuses_all() -> dict[str, dict[str, str]]:
     for iso3, key, status in rows:
         result.setdefault(iso3, {})[key] = status
     return result
+
+
+# --- The public changelog of a country ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """A verified change with its source; never a staff identity (public)."""
+
+    date: object  # dt.date
+    kind: str  # "pledge" | "capability" | "strategy"
+    subject: str
+    before: str
+    after: str
+    note: str
+    source_url: str
+    source_document_url: str
+    source_title: str
+    source_publisher: str
+    source_date: object
+    verified_at: object
+    is_demo: bool
+
+
+def _document_url(record) -> str:
+    return record.source_document.url if record.source_document else ""
+
+
+def country_public_changelog(*, country: Country) -> list[ChangelogEntry]:
+    """Verified pledge, capability and strategy changes of a state, newest first (3 queries)."""
+    pledge_labels = dict(PledgeStatus.choices)
+    entries = [
+        ChangelogEntry(
+            date=event.event_date,
+            kind="pledge",
+            subject=str(PledgeEvent._meta.verbose_name),
+            before=str(pledge_labels.get(event.from_status, NO_INFORMATION_LABEL)),
+            after=str(pledge_labels[event.to_status]),
+            note=event.note,
+            source_url=event.source_url,
+            source_document_url=_document_url(event),
+            source_title=event.source_title,
+            source_publisher=event.source_publisher,
+            source_date=event.source_date,
+            verified_at=event.verified_at,
+            is_demo=event.is_demo,
+        )
+        for event in PledgeEvent.objects.public().filter(pledge__country=country)
+    ]
+    for record in (
+        CapabilityStatus.objects.public().filter(country=country).select_related("capability")
+    ):
+        entries.append(
+            ChangelogEntry(
+                date=record.source_date or record.verified_at.date(),
+                kind="capability",
+                subject=str(record.capability),
+                before="",
+                after=record.get_status_display(),
+                note=record.note,
+                source_url=record.source_url,
+                source_document_url=_document_url(record),
+                source_title=record.source_title,
+                source_publisher=record.source_publisher,
+                source_date=record.source_date,
+                verified_at=record.verified_at,
+                is_demo=record.is_demo,
+            )
+        )
+    for record in NationalStrategy.objects.public().filter(country=country):
+        entries.append(
+            ChangelogEntry(
+                date=record.source_date or record.verified_at.date(),
+                kind="strategy",
+                subject=str(NationalStrategy._meta.verbose_name),
+                before="",
+                after=f"{record.get_status_display()}"
+                + (f" — {record.title}" if record.title else ""),
+                note=record.note,
+                source_url=record.source_url or record.link,
+                source_document_url=_document_url(record),
+                source_title=record.source_title,
+                source_publisher=record.source_publisher,
+                source_date=record.source_date,
+                verified_at=record.verified_at,
+                is_demo=record.is_demo,
+            )
+        )
+    entries.sort(key=lambda e: (e.date, e.verified_at), reverse=True)
+    return entries
+
+
+# --- Staff workspace reads ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    kind: object  # pledges.workspace.ReviewKind
+    record: object
+    summary: str
+
+
+def _review_items(filters: dict, *, exclude_user=None) -> list[ReviewItem]:
+    from pledges.workspace import REVIEW_KINDS
+
+    items = []
+    for kind in REVIEW_KINDS.values():
+        records = kind.model._default_manager.filter(**filters).select_related(*kind.select_related)
+        if exclude_user is not None:
+            records = records.exclude(created_by=exclude_user)
+        items.extend(
+            ReviewItem(kind=kind, record=r, summary=kind.summary(r))
+            for r in records.order_by("created_at")
+        )
+    return sorted(items, key=lambda i: i.record.created_at)
+
+
+def review_queue(*, user) -> list[ReviewItem]:
+    """Drafts awaiting verification that `user` did not log (one query per kind)."""
+    from pledges.models import ReviewState
+
+    return _review_items({"review_state": ReviewState.DRAFT}, exclude_user=user)
+
+
+def drafts_of(*, user) -> list[ReviewItem]:
+    """The user's own drafts and returned changes (one query per kind)."""
+    from pledges.models import ReviewState
+
+    return _review_items(
+        {"created_by": user, "review_state__in": [ReviewState.DRAFT, ReviewState.RETURNED]}
+    )
+
+
+@dataclass(frozen=True)
+class CountryWorkspace:
+    country: Country
+    pledge: Pledge | None
+    pledge_drafts: list
+    capabilities: list  # [(capability, current status or None, [drafts])]
+    strategy: NationalStrategy | None
+    strategy_drafts: list
+
+
+def country_workspace(*, country: Country) -> CountryWorkspace:
+    """Everything staff see for one state: current verified values and open drafts."""
+    from pledges.models import ReviewState
+
+    open_states = [ReviewState.DRAFT, ReviewState.RETURNED]
+    text = pledge_text_current()
+    pledge = Pledge.objects.filter(country=country, pledge_text=text).first()
+    pledge_drafts = list(
+        PledgeEvent.objects.filter(pledge__country=country, review_state__in=open_states)
+        .select_related("created_by")
+        .order_by("created_at")
+    )
+    current = {c.capability_id: c for c in current_capability_statuses(country=country)}
+    drafts: dict[int, list] = {}
+    for record in (
+        CapabilityStatus.objects.filter(country=country, review_state__in=open_states)
+        .select_related("created_by")
+        .order_by("created_at")
+    ):
+        drafts.setdefault(record.capability_id, []).append(record)
+    capabilities = [
+        (capability, current.get(capability.pk), drafts.get(capability.pk, []))
+        for capability in capability_list()
+    ]
+    strategy_drafts = list(
+        NationalStrategy.objects.filter(country=country, review_state__in=open_states)
+        .select_related("created_by")
+        .order_by("created_at")
+    )
+    return CountryWorkspace(
+        country=country,
+        pledge=pledge,
+        pledge_drafts=pledge_drafts,
+        capabilities=capabilities,
+        strategy=current_strategy(country=country),
+        strategy_drafts=strategy_drafts,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: object
+    who: str
+    what: str  # the model's name
+    subject: str
+    action: str  # created / changed / deleted
+    changes: list  # [pledges.workspace.FieldChange]
+    why: str
+
+
+_HISTORY_FIELDS = {
+    "pledgeevent": [
+        "from_status",
+        "to_status",
+        "event_date",
+        "source_url",
+        "source_document",
+        "source_title",
+        "source_publisher",
+        "source_date",
+        "note",
+        "review_state",
+        "review_comment",
+    ],
+    "pledge": ["status", "status_date", "signed_by_office", "public_note"],
+    "capabilitystatus": [
+        "status",
+        "source_url",
+        "source_document",
+        "source_title",
+        "source_publisher",
+        "source_date",
+        "note",
+        "review_state",
+        "review_comment",
+        "is_current",
+    ],
+    "nationalstrategy": [
+        "status",
+        "title",
+        "year",
+        "link",
+        "references_mnr",
+        "source_url",
+        "source_document",
+        "source_title",
+        "source_publisher",
+        "source_date",
+        "note",
+        "review_state",
+        "review_comment",
+        "is_current",
+    ],
+}
+
+
+def country_history(*, country: Country) -> list[HistoryEntry]:
+    """Every recorded change of a state's records, newest first: who, when, before → after, why.
+
+    One query per audited model (four), whatever the number of changes.
+    """
+    from pledges.workspace import history_changes
+
+    sources = [
+        (PledgeEvent, PledgeEvent.history.filter(pledge__country=country), lambda h: ""),
+        (Pledge, Pledge.history.filter(country=country), lambda h: ""),
+        (
+            CapabilityStatus,
+            CapabilityStatus.history.filter(country=country).select_related("capability"),
+            lambda h: str(h.capability),
+        ),
+        (NationalStrategy, NationalStrategy.history.filter(country=country), lambda h: ""),
+    ]
+    actions = {"+": "created", "~": "changed", "-": "deleted"}
+    entries = []
+    for model, rows, subject in sources:
+        fields = _HISTORY_FIELDS[model._meta.model_name]
+        previous_by_id: dict = {}
+        for row in rows.select_related("history_user").order_by("history_date", "history_id"):
+            older = previous_by_id.get(row.id)
+            changes = history_changes(model=model, newer=row, older=older, fields=fields)
+            previous_by_id[row.id] = row
+            user = row.history_user
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    who=(user.get_full_name() or user.get_username()) if user else "",
+                    what=str(model._meta.verbose_name),
+                    subject=subject(row) or f"#{row.id}",
+                    action=actions.get(row.history_type, row.history_type),
+                    changes=changes,
+                    why=row.history_change_reason or "",
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

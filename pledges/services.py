@@ -309,6 +309,7 @@ def capability_status_create(
     source_date: dt.date | None = None,
     note: str = "",
     is_demo: bool = False,
+    reason: str = "",
 ) -> CapabilityStatus:
     record = CapabilityStatus(
         country=country,
@@ -324,6 +325,8 @@ def capability_status_create(
     )
     if source_document is not None:
         record.source_document = source_document
+    if reason:
+        record._change_reason = reason
     record.full_clean()
     record.save()
     return record
@@ -352,9 +355,11 @@ def capability_status_verify(
 
 
 def national_strategy_create(
-    *, country: Country, user, is_demo: bool = False, **values: Any
+    *, country: Country, user, is_demo: bool = False, reason: str = "", **values: Any
 ) -> NationalStrategy:
     record = NationalStrategy(country=country, created_by=user, is_demo=is_demo, **values)
+    if reason:
+        record._change_reason = reason
     record.full_clean()
     record.save()
     return record
@@ -368,6 +373,39 @@ def national_strategy_verify(
         review_verify(record, user=user, expected_lock_version=expected_lock_version)
         _make_current(record, NationalStrategy.objects.filter(country=record.country))
         public_change_announce()
+    return record
+
+
+def review_draft_update(
+    *,
+    record,
+    user,
+    expected_lock_version: int,
+    values: dict[str, Any],
+    reason: str = "",
+):
+    """The author revises their own draft (or a returned one); it goes back to the queue.
+
+    Only the author may revise it: anyone else editing it could then verify it, which would
+    defeat the four eyes. A save based on an older version raises StaleEditError (AUD-03).
+    """
+    if record.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
+        raise ValidationError(_("Only a draft or a returned change can be revised."))
+    if record.created_by_id != user.pk:
+        raise PermissionDenied(_("Only the person who logged this change can revise it."))
+    with transaction.atomic():
+        record.lock_version = expected_lock_version
+        for name, value in values.items():
+            if name == "source_document" and value is None:
+                continue
+            setattr(record, name, value)
+        record.review_state = ReviewState.DRAFT
+        record.review_comment = ""
+        record._change_reason = reason or _("Revised by the author")
+        if isinstance(record, PledgeEvent):
+            record.from_status = record.pledge.status
+        record.full_clean()
+        record.save()
     return record
 
 

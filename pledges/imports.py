@@ -1,0 +1,662 @@
+"""Imports from CSV and XLSX: read → plan (a dry run, row by row) → apply, atomically.
+
+Files come from spreadsheets people really use: UTF-8 with or without BOM, comma or
+semicolon separated, or Excel .xlsx; countries named by ISO3, ISO2 or a name in any of the
+six UN languages or a common variant. A file with any bad row changes nothing: the plan
+lists every bad row with its line number and the reason. Imported changes are drafts that a
+second person verifies, like any other change.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pledges import services
+from pledges.models import (
+    EARLIEST_DATE,
+    Capability,
+    CapabilityStatus,
+    CapabilityStatusChoice,
+    Country,
+    Pledge,
+    PledgeEvent,
+    PledgeStatus,
+    ReviewState,
+)
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, format, missing columns)."""
+
+
+class ImportRejected(Exception):
+    """Applying was refused because the file has bad rows; nothing was changed."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        super().__init__(_("The file has bad rows; nothing was changed."))
+
+
+# --- Reading a table ----------------------------------------------------------------------------
+
+
+def header_key(text: Any) -> str:
+    text = str(text or "").replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _cell(value: Any) -> str:
+    """A spreadsheet cell as text; Excel dates become ISO dates, whole numbers lose '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def table_read(*, content: bytes, filename: str = "") -> tuple[list[str], list[tuple[int, dict]]]:
+    """(headers, [(line number, {header: text})]) from CSV or XLSX bytes; blank rows skipped."""
+    if content.startswith(OLE_MAGIC):
+        raise ImportFileError(_("This is an old Excel (.xls) file: save it as .xlsx or CSV."))
+    rows = _xlsx_rows(content) if content.startswith(XLSX_MAGIC) else _csv_rows(content)
+    try:
+        _header_line, header = next(rows)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    headers = [header_key(h) for h in header]
+    result = []
+    for line, cells in rows:
+        texts = [_cell(c) for c in cells]
+        if not any(texts):
+            continue
+        record = {}
+        for index, name in enumerate(headers):
+            if name:
+                record[name] = texts[index] if index < len(texts) else ""
+        extra = [t for t in texts[len(headers) :] if t]
+        if extra:
+            record["__extra__"] = ", ".join(extra)
+        result.append((line, record))
+    return [h for h in headers if h], result
+
+
+def _csv_rows(content: bytes):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _(
+                "The file is not UTF-8 text (byte %(position)d): save it as "
+                "'CSV UTF-8' or as .xlsx and upload it again."
+            )
+            % {"position": exc.start}
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _xlsx_rows(content: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportFileError(_("This Excel file cannot be read: is it a valid .xlsx?")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        workbook.close()
+
+
+# --- Recognising values -----------------------------------------------------------------------
+
+
+# Typographic apostrophes and the backtick all compare as "'".
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+def name_key(text: str) -> str:
+    """Compare names case- and accent-insensitively, whatever the apostrophe or spacing."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().translate(APOSTROPHES)
+    text = re.sub(r"[\s\-_.,()']+", " ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def country_index() -> dict[str, Country | None]:
+    """{name key: country} for ISO3, ISO2, the six UN names, the short name and aliases.
+
+    A key two states share maps to None (ambiguous), so it is refused, never guessed.
+    """
+    index: dict[str, Country | None] = {}
+    for country in Country.objects.all():
+        names = [
+            country.iso3,
+            country.iso2,
+            country.short_name,
+            country.name_en,
+            country.name_fr,
+            country.name_es,
+            country.name_ru,
+            country.name_zh,
+            country.name_ar,
+            *country.aliases,
+        ]
+        for name in names:
+            key = name_key(name)
+            if not key:
+                continue
+            if key in index and index[key] is not None and index[key].pk != country.pk:
+                index[key] = None
+            else:
+                index.setdefault(key, country)
+    return index
+
+
+def country_resolve(text: str, index: dict[str, Country | None]) -> Country:
+    key = name_key(text)
+    if not key:
+        raise ValidationError(_("The country is missing."))
+    if key not in index:
+        raise ValidationError(
+            _("Unknown country '%(text)s': use the ISO3 code, e.g. KEN.") % {"text": text}
+        )
+    country = index[key]
+    if country is None:
+        raise ValidationError(
+            _("'%(text)s' could mean more than one state: use the ISO3 code.") % {"text": text}
+        )
+    return country
+
+
+def choice_resolve(text: str, choices, *, what: str) -> str:
+    """A choice by its value or its English label, case- and accent-insensitively."""
+    key = name_key(text).replace(" ", "_")
+    for value, label in choices:
+        if key in {name_key(value).replace(" ", "_"), name_key(str(label)).replace(" ", "_")}:
+            return value
+    raise ValidationError(
+        _("Unknown %(what)s '%(text)s': use one of %(values)s.")
+        % {"what": what, "text": text, "values": ", ".join(v for v, _label in choices)}
+    )
+
+
+def date_parse(text: str, *, what: str, required: bool) -> dt.date | None:
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise ValidationError(_("The %(what)s is missing.") % {"what": what})
+        return None
+    try:
+        value = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValidationError(
+            _("The %(what)s '%(text)s' is not a date: write it as YYYY-MM-DD.")
+            % {"what": what, "text": text}
+        ) from None
+    if value > timezone.localdate():
+        raise ValidationError(_("The %(what)s is in the future.") % {"what": what})
+    if value < EARLIEST_DATE:
+        raise ValidationError(_("The %(what)s is before 2000.") % {"what": what})
+    return value
+
+
+def url_check(text: str, *, required: bool) -> str:
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise ValidationError(_("The source link is missing: every change needs a source."))
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        raise ValidationError(
+            _("The source link '%(text)s' is not a web address.") % {"text": text}
+        ) from None
+    return text
+
+
+def model_errors(exc: ValidationError) -> list[str]:
+    messages = []
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for message in errors:
+                messages.append(message if name == "__all__" else f"{name}: {message}")
+    else:
+        messages.extend(exc.messages)
+    return messages
+
+
+# --- Plans --------------------------------------------------------------------------------------
+
+
+@dataclass
+class RowPlan:
+    line: int
+    subject: str = ""
+    change: str = ""
+    skip: bool = False
+    errors: list[str] = field(default_factory=list)
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportPlan:
+    importer: str
+    filename: str
+    rows: list[RowPlan] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> list[RowPlan]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.bad_rows and bool(self.rows)
+
+    @property
+    def to_apply(self) -> list[RowPlan]:
+        return [row for row in self.rows if row.ok and not row.skip]
+
+    @property
+    def skipped(self) -> list[RowPlan]:
+        return [row for row in self.rows if row.ok and row.skip]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    description: Any  # lazy translated
+    example: str = ""
+
+
+class Importer:
+    """One kind of import. Subclasses name the columns and plan and apply one row."""
+
+    key = ""
+    label: Any = ""
+    columns: tuple[Column, ...] = ()
+    example_rows: tuple[tuple[str, ...], ...] = ()
+
+    def context(self) -> dict[str, Any]:
+        return {}
+
+    def plan_row(self, *, line: int, values: dict[str, str], context: dict[str, Any]) -> RowPlan:
+        raise NotImplementedError
+
+    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+        raise NotImplementedError
+
+    def template_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([c.name for c in self.columns])
+        writer.writerows(self.example_rows)
+        return out.getvalue()
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+def importer_register(importer: Importer) -> None:
+    IMPORTERS[importer.key] = importer
+
+
+def import_plan(*, importer: Importer, content: bytes, filename: str = "") -> ImportPlan:
+    """The dry run: what each row would change, and every bad row with its reason."""
+    plan = ImportPlan(importer=importer.key, filename=filename)
+    try:
+        headers, rows = table_read(content=content, filename=filename)
+    except ImportFileError as exc:
+        plan.file_errors.append(str(exc))
+        return plan
+    known = {c.name for c in importer.columns}
+    missing = [c.name for c in importer.columns if c.required and c.name not in headers]
+    unknown = [h for h in headers if h not in known]
+    if missing:
+        plan.file_errors.append(
+            _("Missing columns: %(names)s (line 1 must name the columns).")
+            % {"names": ", ".join(missing)}
+        )
+    if unknown:
+        plan.file_errors.append(
+            _("Unknown columns: %(names)s. The columns are: %(known)s.")
+            % {"names": ", ".join(unknown), "known": ", ".join(c.name for c in importer.columns)}
+        )
+    if plan.file_errors:
+        return plan
+    if not rows:
+        plan.file_errors.append(_("The file has no data rows under its header."))
+        return plan
+    context = importer.context()
+    for line, values in rows:
+        if values.get("__extra__"):
+            plan.rows.append(
+                RowPlan(
+                    line=line,
+                    errors=[
+                        _("More cells than columns: %(cells)s") % {"cells": values["__extra__"]}
+                    ],
+                )
+            )
+            continue
+        plan.rows.append(importer.plan_row(line=line, values=values, context=context))
+    return plan
+
+
+def import_apply(*, importer: Importer, content: bytes, filename: str, user) -> ImportPlan:
+    """Plan again and apply every row in one transaction; any bad row rejects the whole file."""
+    with transaction.atomic():
+        plan = import_plan(importer=importer, content=content, filename=filename)
+        if not plan.ok:
+            raise ImportRejected(plan)
+        for row in plan.to_apply:
+            importer.apply_row(row=row, user=user, filename=filename)
+    return plan
+
+
+# --- The registry's importers -------------------------------------------------------------------
+
+EVIDENCE_COLUMNS = (
+    Column("source_url", True, gettext_lazy("Link to the public source (https://...)."), ""),
+    Column("source_title", False, gettext_lazy("Title of the source."), ""),
+    Column("source_publisher", False, gettext_lazy("Who published it."), ""),
+    Column("source_date", False, gettext_lazy("Date of the source, YYYY-MM-DD."), ""),
+    Column("note", False, gettext_lazy("Public note (optional)."), ""),
+)
+
+
+def _evidence(values: dict[str, str], row: RowPlan, *, url_required: bool) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "source_title": values.get("source_title", ""),
+        "source_publisher": values.get("source_publisher", ""),
+        "note": values.get("note", ""),
+    }
+    for name, check in (
+        ("source_url", lambda: url_check(values.get("source_url", ""), required=url_required)),
+        (
+            "source_date",
+            lambda: date_parse(
+                values.get("source_date", ""), what=_("source date"), required=False
+            ),
+        ),
+    ):
+        try:
+            result[name] = check()
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+    return result
+
+
+def _validate_instance(instance, row: RowPlan, *, exclude: list[str]) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        row.errors.extend(model_errors(exc))
+
+
+class PledgeStatusImporter(Importer):
+    key = "pledge-statuses"
+    label = gettext_lazy("Pledge statuses")
+    columns = (
+        Column("country", True, gettext_lazy("ISO3, ISO2 or a name in a UN language."), "KEN"),
+        Column(
+            "status",
+            True,
+            format_lazy(
+                gettext_lazy("New status: {values}."), values=", ".join(PledgeStatus.values)
+            ),
+            "pledged",
+        ),
+        Column("date", True, gettext_lazy("Date of the change, YYYY-MM-DD."), "2026-03-01"),
+        *EVIDENCE_COLUMNS,
+    )
+    example_rows = (
+        (
+            "KEN",
+            "pledged",
+            "2026-03-01",
+            "https://example.org/press-release",
+            "Press release",
+            "Ministry of ICT",
+            "2026-03-01",
+            "",
+        ),
+        ("Côte d'Ivoire", "in_dialogue", "2026-02-10", "https://example.org/news", "", "", "", ""),
+    )
+
+    def context(self) -> dict[str, Any]:
+        text = services.pledge_text_current()
+        pledges = {p.country_id: p for p in Pledge.objects.filter(pledge_text=text)}
+        pending = set(
+            PledgeEvent.objects.filter(
+                pledge__pledge_text=text, review_state=ReviewState.DRAFT
+            ).values_list("pledge__country_id", "to_status", "event_date")
+        )
+        return {"countries": country_index(), "pledges": pledges, "pending": pending, "seen": {}}
+
+    def plan_row(self, *, line: int, values: dict[str, str], context: dict[str, Any]) -> RowPlan:
+        row = RowPlan(line=line, subject=values.get("country", ""))
+        country = status = date = None
+        try:
+            country = country_resolve(values.get("country", ""), context["countries"])
+            row.subject = f"{country.short_name} ({country.iso3})"
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+        try:
+            status = choice_resolve(
+                values.get("status", ""), PledgeStatus.choices, what=_("status")
+            )
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+        try:
+            date = date_parse(values.get("date", ""), what=_("date of the change"), required=True)
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+        evidence = _evidence(values, row, url_required=True)
+        if country is not None:
+            first = context["seen"].setdefault(country.iso3, line)
+            if first != line:
+                row.errors.append(
+                    _("%(country)s is already on line %(line)d: one change per state per file.")
+                    % {"country": country.short_name, "line": first}
+                )
+        if row.errors:
+            return row
+        pledge = context["pledges"].get(country.iso3)
+        current = pledge.status if pledge else None
+        labels = dict(PledgeStatus.choices)
+        before = str(labels[current]) if current else _("No information")
+        if current == status:
+            row.skip = True
+            row.change = _("Already %(status)s: no change.") % {"status": labels[status]}
+            return row
+        if (country.iso3, status, date) in context["pending"]:
+            row.skip = True
+            row.change = _("The same change is already awaiting verification: skipped.")
+            return row
+        event = PledgeEvent(from_status=current, to_status=status, event_date=date, **evidence)
+        _validate_instance(event, row, exclude=["pledge"])
+        row.change = _("%(before)s → %(after)s on %(date)s (a draft, awaiting verification)") % {
+            "before": before,
+            "after": labels[status],
+            "date": date.isoformat(),
+        }
+        row.payload = {"country": country, "to_status": status, "event_date": date, **evidence}
+        return row
+
+    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+        services.pledge_event_create(
+            user=user,
+            reason=_("Imported from %(file)s, line %(line)d")
+            % {"file": filename, "line": row.line},
+            **row.payload,
+        )
+
+
+class CapabilityStatusImporter(Importer):
+    key = "capability-statuses"
+    label = gettext_lazy("MNR capability statuses")
+    columns = (
+        Column("country", True, gettext_lazy("ISO3, ISO2 or a name in a UN language."), "KEN"),
+        Column(
+            "capability",
+            True,
+            gettext_lazy("The MNR capability: mnr-01 … mnr-21, its number 1 to 21, or its name."),
+            "mnr-11",
+        ),
+        Column(
+            "status",
+            True,
+            format_lazy(
+                gettext_lazy("Status: {values}."), values=", ".join(CapabilityStatusChoice.values)
+            ),
+            "in_place",
+        ),
+        Column(
+            "source_url",
+            False,
+            gettext_lazy("Link to the public source; required unless no_public_information."),
+        ),
+        *EVIDENCE_COLUMNS[1:],
+    )
+    example_rows = (
+        (
+            "KEN",
+            "mnr-11",
+            "in_place",
+            "https://example.org/helpline",
+            "National child helpline",
+            "Ministry",
+            "2026-01-15",
+            "",
+        ),
+        ("Viet Nam", "12", "in_development", "https://example.org/hotline", "", "", "", ""),
+    )
+
+    def context(self) -> dict[str, Any]:
+        capabilities: dict[str, Capability] = {}
+        for capability in Capability.objects.all():
+            for name in (
+                capability.key,
+                str(capability.number),
+                f"{capability.number:02d}",
+                capability.name,
+            ):
+                capabilities[name_key(name)] = capability
+        current = {
+            (c.country_id, c.capability_id): c.status for c in CapabilityStatus.objects.current()
+        }
+        pending = set(
+            CapabilityStatus.objects.awaiting_verification().values_list(
+                "country_id", "capability_id", "status"
+            )
+        )
+        return {
+            "countries": country_index(),
+            "capabilities": capabilities,
+            "current": current,
+            "pending": pending,
+            "seen": {},
+        }
+
+    def plan_row(self, *, line: int, values: dict[str, str], context: dict[str, Any]) -> RowPlan:
+        row = RowPlan(line=line, subject=values.get("country", ""))
+        country = capability = status = None
+        try:
+            country = country_resolve(values.get("country", ""), context["countries"])
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+        capability = context["capabilities"].get(name_key(values.get("capability", "")))
+        if capability is None:
+            row.errors.append(
+                _("Unknown capability '%(text)s': use mnr-01 … mnr-21.")
+                % {"text": values.get("capability", "")}
+            )
+        try:
+            status = choice_resolve(
+                values.get("status", ""), CapabilityStatusChoice.choices, what=_("status")
+            )
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+        evidence = _evidence(
+            values,
+            row,
+            url_required=status not in (None, CapabilityStatusChoice.NO_PUBLIC_INFORMATION),
+        )
+        if country is not None and capability is not None:
+            row.subject = f"{country.short_name} ({country.iso3}) · {capability.key}"
+            first = context["seen"].setdefault((country.iso3, capability.pk), line)
+            if first != line:
+                row.errors.append(
+                    _("This state and capability are already on line %(line)d.") % {"line": first}
+                )
+        if row.errors:
+            return row
+        labels = dict(CapabilityStatusChoice.choices)
+        current = context["current"].get((country.iso3, capability.pk))
+        if current == status:
+            row.skip = True
+            row.change = _("Already %(status)s: no change.") % {"status": labels[status]}
+            return row
+        if (country.iso3, capability.pk, status) in context["pending"]:
+            row.skip = True
+            row.change = _("The same change is already awaiting verification: skipped.")
+            return row
+        record = CapabilityStatus(country=country, capability=capability, status=status, **evidence)
+        _validate_instance(record, row, exclude=[])
+        row.change = _("%(before)s → %(after)s (a draft, awaiting verification)") % {
+            "before": labels[current] if current else _("No information"),
+            "after": labels[status],
+        }
+        row.payload = {"country": country, "capability": capability, "status": status, **evidence}
+        return row
+
+    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+        services.capability_status_create(
+            user=user,
+            reason=_("Imported from %(file)s, line %(line)d")
+            % {"file": filename, "line": row.line},
+            **row.payload,
+        )
+
+
+importer_register(PledgeStatusImporter())
+importer_register(CapabilityStatusImporter())
