@@ -8,8 +8,10 @@ class PledgesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pledges import imports  # noqa: F401 - registers the registry's importers
-        from pledges import receivers
+        from pledges import (
+            imports,  # noqa: F401 - registers the registry's importers
+            receivers,
+        )
         from pledges.workspace import core_review_kinds_register
 
         receivers.connect()
