@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from campaign.models import Campaign, Partner
+from campaign.models import Campaign, Partner, PartnerType
+
+__all__ = ["PartnerType", "campaign_current", "partner_list_public", "partners_by_country"]
 
 
 def campaign_current() -> Campaign | None:
