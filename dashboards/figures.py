@@ -81,7 +81,8 @@ def map_layer_traces(data: dict, layer: public.Layer) -> list[dict]:
     shaped, dotted = [], []
     for state in data["states"]:
         key, detail = public.state_category(state, layer)
-        item = (state, index.get(key, len(colours) - 1), _hover(state["name"], labels.get(key, key), detail))
+        hover = _hover(state["name"], labels.get(key, key), detail)
+        item = (state, index.get(key, len(colours) - 1), hover)
         (shaped if public.has_shape(state["iso3"]) else dotted).append(item)
     choropleth = go.Choropleth(
         locations=[s["iso3"] for s, _i, _t in shaped],
@@ -144,8 +145,15 @@ def map_layout(*, height: int = 460) -> dict:
     return layout.to_plotly_json()
 
 
-def map_payload(data: dict, etag: str, *, topojson_url: str, topojson_folder: str,
-                country_url: str, today: dt.date) -> str:
+def map_payload(
+    data: dict,
+    etag: str,
+    *,
+    topojson_url: str,
+    topojson_folder: str,
+    country_url: str,
+    today: dt.date,
+) -> str:
     """The JSON the map script reads: a figure per layer, events for the time slider."""
 
     def build() -> str:
@@ -182,8 +190,9 @@ def map_payload(data: dict, etag: str, *, topojson_url: str, topojson_folder: st
 # --- Progress charts ---------------------------------------------------------------------------
 
 
-def _bar_chart(labels: list[str], values: list[int], *, colour: str, title: str,
-               maximum: int | None = None) -> dict:
+def _bar_chart(
+    labels: list[str], values: list[int], *, colour: str, title: str, maximum: int | None = None
+) -> dict:
     """Horizontal bars drawn as thick lines (the geo bundle has no bar trace), with values."""
     top = max([*values, maximum or 0, 1])
     shapes = [

@@ -182,10 +182,7 @@ def layers(data: dict) -> list[Layer]:
         cats = [
             Category(
                 str(n),
-                str(
-                    _("%(n)s of %(total)s capabilities in place")
-                    % {"n": n, "total": total}
-                ),
+                str(_("%(n)s of %(total)s capabilities in place") % {"n": n, "total": total}),
                 COVERAGE_COLOURS[round(n * (len(COVERAGE_COLOURS) - 1) / max(total, 1))],
             )
             for n in range(total + 1)
@@ -346,9 +343,7 @@ def _coverage_cells(state: dict, domains: list[dict]) -> tuple[tuple[str, str], 
     cells = []
     for domain in domains:
         cov = state["coverage"][domain["key"]]
-        cells.append(
-            (domain["key"], f"{cov['in_place']}/{cov['of']}" if cov["known"] else "")
-        )
+        cells.append((domain["key"], f"{cov['in_place']}/{cov['of']}" if cov["known"] else ""))
     return tuple(cells)
 
 
@@ -456,9 +451,7 @@ def by_region(data: dict) -> list[tuple[str, str, int, int]]:
     """(region, label, Member States pledged, Member States) per M49 region."""
     result = []
     for region in REGIONS:
-        members = [
-            s for s in data["states"] if s["region"] == region and s["un_status"] == MEMBER
-        ]
+        members = [s for s in data["states"] if s["region"] == region and s["un_status"] == MEMBER]
         pledged = sum(1 for s in members if s["pledge"]["status"] in PLEDGED_OR_BEYOND)
         result.append((region, region_label(region), pledged, len(members)))
     return result

@@ -66,7 +66,16 @@ class Snapshot:
 
     @property
     def data(self) -> dict:
-        return json.loads(self.body)
+        """The parsed document, parsed once per snapshot object (treat it as read-only)."""
+        parsed = self.__dict__.get("_data")
+        if parsed is None:
+            parsed = json.loads(self.body)
+            object.__setattr__(self, "_data", parsed)
+        return parsed
+
+    def __getstate__(self) -> dict:
+        # The cache stores the bytes, not the parsed copy.
+        return {k: v for k, v in self.__dict__.items() if k != "_data"}
 
 
 def _coverage(capabilities: dict[str, dict], domains: list[dict]) -> dict[str, dict]:
@@ -115,12 +124,12 @@ def snapshot_build() -> dict:
         events_by_state.setdefault(iso3, []).append(event)
     states = []
     for country in country_list():
-        history = events_by_state.get(country.iso3, [])
-        # Oldest first; the latest by date (ties: the later verification) is the status.
-        latest = history[-1] if history else None
+        history = events_by_state.get(country.iso3, [])  # oldest first
         strategy = strategies.get(country.iso3)
         details = capability_details.get(country.iso3, {})
-        pledge = pledges.get((country.iso3, pledge_text_id), {})
+        # The pledge's verified status (set only by verifying an event) is the current one;
+        # the events are its public history and drive the map's time slider.
+        pledge = pledges.get((country.iso3, pledge_text_id))
         states.append(
             {
                 "iso3": country.iso3,
@@ -133,11 +142,19 @@ def snapshot_build() -> dict:
                 "lat": country.latitude,
                 "lon": country.longitude,
                 "pledge": {
-                    "status": latest["to"] if latest else NO_INFORMATION,
-                    "since": latest["date"] if latest else None,
-                    "office": pledge.get("office", "") if latest else "",
-                    "note": pledge.get("note", "") if latest else "",
-                    "demo": bool(pledge.get("demo")) if latest else False,
+                    "status": pledge["status"],
+                    "since": pledge["since"],
+                    "office": pledge["office"],
+                    "note": pledge["note"],
+                    "demo": pledge["demo"],
+                }
+                if pledge
+                else {
+                    "status": NO_INFORMATION,
+                    "since": None,
+                    "office": "",
+                    "note": "",
+                    "demo": False,
                 },
                 "events": history,
                 "strategy": {

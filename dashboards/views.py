@@ -19,6 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from dashboards import figures, public
+from dashboards.pagecache import public_page
 from dashboards.snapshot import Snapshot, snapshot_current
 
 SNAPSHOT_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
@@ -85,6 +86,7 @@ def _table_context(request, data: dict) -> dict:
 
 
 @require_safe
+@public_page
 def home(request):
     snapshot = snapshot_current()
     context = _common(snapshot)
@@ -95,14 +97,13 @@ def home(request):
         summary=summary,
         days_to_launch=(summary.launch_date - today).days if summary.launch_date else None,
         status_counts=public.status_counts(data),
+        rows=public.state_rows(data, public.TableQuery()),
         funnel=public.funnel(data),
         over_time=public.pledges_over_time(data, today=today),
         by_region=public.by_region(data),
         latest=public.latest_changes(data),
         map_payload=_map_payload(snapshot, data),
-        progress_payload=_json_for_html(
-            figures.progress_payload(data, snapshot.etag, today=today)
-        ),
+        progress_payload=_json_for_html(figures.progress_payload(data, snapshot.etag, today=today)),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
     )
@@ -110,6 +111,7 @@ def home(request):
 
 
 @require_safe
+@public_page
 def map_page(request):
     snapshot = snapshot_current()
     context = _common(snapshot)
@@ -127,6 +129,7 @@ def map_page(request):
 @require_safe
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
+@public_page
 def embed_map(request):
     """The map alone: the only page other sites may frame."""
     snapshot = snapshot_current()
@@ -143,6 +146,7 @@ def embed_map(request):
 
 
 @require_safe
+@public_page
 def country(request, iso3: str):
     if iso3 != iso3.upper():
         return redirect("dashboards:country", iso3=iso3.upper(), permanent=True)
@@ -155,14 +159,16 @@ def country(request, iso3: str):
     profile = public.country_profile(data, state)
     permalink = settings.SITE_URL + reverse("dashboards:country", args=[state["iso3"]])
     if profile["status"] == public.NO_INFORMATION:
-        share = _("%(state)s: no verified information yet on the global pledge for children's online safety. %(url)s")
+        share = _(
+            "%(state)s: no verified information yet on the global pledge for children's "
+            "online safety. %(url)s"
+        )
     else:
-        share = _("%(state)s — %(status)s on the global pledge for children's online safety. %(url)s")
-    context.update(
-        profile=profile,
-        permalink=permalink,
-        share_text=share % {"state": state["name"], "status": profile["status_label"], "url": permalink},
-    )
+        share = _(
+            "%(state)s — %(status)s on the global pledge for children's online safety. %(url)s"
+        )
+    values = {"state": state["name"], "status": profile["status_label"], "url": permalink}
+    context.update(profile=profile, permalink=permalink, share_text=share % values)
     return render(request, "dashboards/country.html", context)
 
 
@@ -211,6 +217,7 @@ def _export_cell(value):
 
 
 @require_safe
+@public_page
 def states_download(request, fmt: str):
     """The table of states as shown (same filters and order) as CSV, XLSX or JSON."""
     snapshot = snapshot_current()

@@ -183,10 +183,18 @@ def _source_url(record) -> str:
 def public_pledges_all() -> dict[tuple[str, int], dict]:
     """{(iso3, pledge text id): public fields} of every pledge with a verified status."""
     rows = Pledge.objects.public().only(
-        "country_id", "pledge_text_id", "signed_by_office", "public_note", "is_demo"
+        "country_id",
+        "pledge_text_id",
+        "status",
+        "status_date",
+        "signed_by_office",
+        "public_note",
+        "is_demo",
     )
     return {
         (p.country_id, p.pledge_text_id): {
+            "status": p.status,
+            "since": p.status_date.isoformat(),
             "office": p.signed_by_office,
             "note": p.public_note,
             "demo": p.is_demo,
