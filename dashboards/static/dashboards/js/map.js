@@ -222,6 +222,8 @@
     var form = document.getElementById('map-controls');
     loadTopojson(view.payload.topojson)
       .then(function () {
+        var fallback = figure.querySelector('[data-map-fallback]');
+        if (fallback) { fallback.parentNode.removeChild(fallback); }
         view.bindControls(form);
         return view.draw();
       })
