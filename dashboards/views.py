@@ -172,8 +172,8 @@ def country(request, iso3: str):
     return render(request, "dashboards/country.html", context)
 
 
-def _if_none_match(request, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
+def if_none_match(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names this snapshot (in any of its encodings)."""
     if header.strip() == "*":
         return True
     base = etag.strip('"')
@@ -194,7 +194,7 @@ def snapshot_json(request):
         body, encoding, etag = snapshot.body_br, "br", etag[:-1] + '-br"'
     elif "gzip" in accept and snapshot.body_gzip:
         body, encoding, etag = snapshot.body_gzip, "gzip", etag[:-1] + '-gz"'
-    if _if_none_match(request, snapshot.etag):
+    if if_none_match(request.headers.get("If-None-Match", ""), snapshot.etag):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
