@@ -3,8 +3,8 @@
 # static files (whitenoise), migrations and reference data applied, the public snapshot
 # built, then gunicorn with several workers. Used by `make serve` and `make bench`.
 #
-# Environment: HOST (127.0.0.1), PORT (8000), WORKERS (2 x CPUs + 1), THREADS (4),
-# WORKER_CLASS (gthread), and the app's own settings (DATABASE_URL, REDIS_URL, ...).
+# Environment: HOST (127.0.0.1), PORT (8000), WORKERS (CPUs + 1), THREADS (2),
+# WORKER_CLASS (gthread; measured against sync in docs/benchmarks.md), and the app's own settings (DATABASE_URL, REDIS_URL, ...).
 # SECRET_KEY: taken from the environment, else generated once into var/secret_key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +13,8 @@ PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 CPUS=$(nproc 2>/dev/null || echo 2)
-WORKERS=${WORKERS:-$((2 * CPUS + 1))}
-THREADS=${THREADS:-4}
+WORKERS=${WORKERS:-$((CPUS + 1))}
+THREADS=${THREADS:-2}
 WORKER_CLASS=${WORKER_CLASS:-gthread}
 
 if [ -z "${SECRET_KEY:-}" ]; then

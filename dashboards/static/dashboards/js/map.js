@@ -229,11 +229,21 @@
       })
       .then(function () {
         view.bindClicks();
+        // Redraw at the new width when the container changes size (rotation, a scrollbar
+        // appearing, a resized window): the figure is laid out for the width it had.
         var resize = null;
-        window.addEventListener('resize', function () {
+        var width = view.plot.clientWidth;
+        var redraw = function () {
+          if (view.plot.clientWidth === width) { return; }
+          width = view.plot.clientWidth;
           window.clearTimeout(resize);
-          resize = window.setTimeout(function () { view.draw(); }, 200);
-        });
+          resize = window.setTimeout(function () { view.draw(); }, 150);
+        };
+        if (window.ResizeObserver) {
+          new window.ResizeObserver(redraw).observe(view.plot);
+        } else {
+          window.addEventListener('resize', redraw);
+        }
       })
       .catch(function (err) {
         if (error) { error.hidden = false; }
