@@ -241,8 +241,9 @@ def test_map_page_has_the_table_summary_layers_and_embed_snippet(demo_world, cli
     html = client.get("/map/").content.decode()
     assert html.count('<tr data-iso3="') == 195
     assert "of 193 UN Member States have pledged; the target is 100." in html
-    for layer in ("pledge", "strategy", "mnr-policy-governance", "partners"):
-        assert f'value="{layer}"' in html or layer == "mnr-policy-governance"
+    for layer in ("pledge", "strategy", "partners"):
+        assert f'<option value="{layer}"' in html
+    assert html.count('<option value="mnr-') == 6  # one layer per MNR domain
     assert 'data-legend="pledge"' in html and "No information" in html
     assert "do not imply official endorsement or acceptance by the United Nations" in html
     assert "/embed/map/" in html and "&lt;iframe" in html
