@@ -78,3 +78,15 @@ refdata-check: ## Fail if fixtures/countries.json is not what the generator prod
 
 clean: ## Remove the virtualenv, node_modules, built assets and the demo database
 	rm -rf $(VENV) node_modules dashboards/static/dashboards/vendor staticfiles db.sqlite3 db.sqlite3-* var
+
+# --- Production-like serving and benchmarks (issue 4) -----------------------------------------
+BENCH_PORT ?= 8000
+NGINX_PORT ?= 8010
+
+.PHONY: serve bench
+
+serve: $(STAMP) $(ASSETS_STAMP) ## Serve with production settings (DEBUG=0, gunicorn) at http://$(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
+bench: $(STAMP) $(ASSETS_STAMP) ## Load-test the public pages (wrk) against nginx; first-visit bytes of /map/
+	BENCH_PORT=$(BENCH_PORT) NGINX_PORT=$(NGINX_PORT) scripts/bench.sh

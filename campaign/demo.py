@@ -29,7 +29,7 @@ from pledges.models import (
     StrategyStatus,
 )
 from pledges.roles import roles_ensure
-from pledges.services import demo_data_mark, pledge_text_current
+from pledges.services import demo_data_mark, pledge_text_current, public_change_announce
 
 DEMO_SEED = 20270209
 DEMO_DOMAIN = "demo.invalid"
@@ -84,6 +84,7 @@ def demo_data_remove() -> None:
             model.history.filter(is_demo=True).delete()
         for partner in Partner.objects.all():
             partner.countries.clear()
+        public_change_announce()
 
 
 def _days_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -235,6 +236,7 @@ def demo_data_build(
 
         counts["engagements"] = len(demo_engagements_build(editor=editor, seed=seed, today=today))
         demo_data_mark(seed=seed, description=DEMO_DESCRIPTION)
+        public_change_announce()  # public data changed: rebuild the snapshot after commit
     return counts
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from campaign.models import Campaign, Engagement, Partner
+from campaign.models import Campaign, Engagement, Partner, PartnerType
+
+__all__ = [
+    "PartnerType",
+    "campaign_current",
+    "engagement_follow_ups_due",
+    "engagement_list",
+    "partner_list_public",
+    "partners_by_country",
+]
 
 
 def campaign_current() -> Campaign | None:

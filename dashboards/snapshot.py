@@ -7,16 +7,20 @@ and a database outage still serves the last good copy with its as-of time.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -24,18 +28,30 @@ from campaign.selectors import campaign_current, partner_list_public, partners_b
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
+    CapabilityStatusChoice,
     country_list,
-    current_capability_statuses_all,
+    current_capability_details_all,
     current_strategies_all,
     demo_data_present,
     domain_list,
-    public_events_all,
+    public_events_with_sources_all,
+    public_pledges_all,
 )
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 CACHE_KEY = f"dashboards:snapshot:v{SCHEMA_VERSION}"
+ETAG_KEY = f"dashboards:snapshot-etag:v{SCHEMA_VERSION}"
+# While the database is down, the last good copy is reused this long before trying again,
+# so an outage does not turn every public request into a connection attempt.
+FALLBACK_RETRY_SECONDS = 30
+# Capability statuses that say something from public evidence (the rest is "no information").
+KNOWN_CAPABILITY_STATUSES = (
+    CapabilityStatusChoice.NOT_IN_PLACE,
+    CapabilityStatusChoice.IN_DEVELOPMENT,
+    CapabilityStatusChoice.IN_PLACE,
+)
 
 
 @dataclass(frozen=True)
@@ -44,10 +60,39 @@ class Snapshot:
     etag: str
     as_of: str
     from_last_good_copy: bool = False
+    # The same bytes compressed once per rebuild (not per request): served by Accept-Encoding.
+    body_gzip: bytes = b""
+    body_br: bytes = b""
 
     @property
     def data(self) -> dict:
-        return json.loads(self.body)
+        """The parsed document, parsed once per snapshot object (treat it as read-only)."""
+        parsed = self.__dict__.get("_data")
+        if parsed is None:
+            parsed = json.loads(self.body)
+            object.__setattr__(self, "_data", parsed)
+        return parsed
+
+    def __getstate__(self) -> dict:
+        # The cache stores the bytes, not the parsed copy.
+        return {k: v for k, v in self.__dict__.items() if k != "_data"}
+
+
+def _coverage(capabilities: dict[str, dict], domains: list[dict]) -> dict[str, dict]:
+    """Per MNR domain: how many capabilities have public evidence of being in place.
+
+    Shown per domain only: never summed across domains into a score or a ranking (WeProtect).
+    """
+    coverage = {}
+    for domain in domains:
+        keys = [c["key"] for c in domain["capabilities"]]
+        statuses = [capabilities[k]["status"] for k in keys if k in capabilities]
+        coverage[domain["key"]] = {
+            "in_place": sum(1 for s in statuses if s == CapabilityStatusChoice.IN_PLACE),
+            "of": len(keys),
+            "known": any(s in KNOWN_CAPABILITY_STATUSES for s in statuses),
+        }
+    return coverage
 
 
 def snapshot_build() -> dict:
@@ -55,8 +100,9 @@ def snapshot_build() -> dict:
     campaign = campaign_current()
     pledge_text_id = campaign.pledge_text_id if campaign else None
     strategies = current_strategies_all()
-    capabilities = current_capability_statuses_all()
+    capability_details = current_capability_details_all()
     partners_at = partners_by_country()
+    pledges = public_pledges_all()
     domains = [
         {
             "key": d.key,
@@ -70,17 +116,20 @@ def snapshot_build() -> dict:
         for d in domain_list()
     ]
     events_by_state: dict[str, list[dict]] = {}
-    for event in public_events_all():
-        if pledge_text_id is not None and event.pledge.pledge_text_id != pledge_text_id:
+    for event in public_events_with_sources_all():
+        if pledge_text_id is not None and event["pledge_text_id"] != pledge_text_id:
             continue
-        events_by_state.setdefault(event.pledge.country_id, []).append(
-            {"date": event.event_date.isoformat(), "from": event.from_status, "to": event.to_status}
-        )
+        iso3 = event.pop("iso3")
+        event.pop("pledge_text_id")
+        events_by_state.setdefault(iso3, []).append(event)
     states = []
     for country in country_list():
-        history = events_by_state.get(country.iso3, [])
-        latest = max(history, key=lambda e: e["date"]) if history else None
+        history = events_by_state.get(country.iso3, [])  # oldest first
         strategy = strategies.get(country.iso3)
+        details = capability_details.get(country.iso3, {})
+        # The pledge's verified status (set only by verifying an event) is the current one;
+        # the events are its public history and drive the map's time slider.
+        pledge = pledges.get((country.iso3, pledge_text_id))
         states.append(
             {
                 "iso3": country.iso3,
@@ -93,8 +142,19 @@ def snapshot_build() -> dict:
                 "lat": country.latitude,
                 "lon": country.longitude,
                 "pledge": {
-                    "status": latest["to"] if latest else NO_INFORMATION,
-                    "since": latest["date"] if latest else None,
+                    "status": pledge["status"],
+                    "since": pledge["since"],
+                    "office": pledge["office"],
+                    "note": pledge["note"],
+                    "demo": pledge["demo"],
+                }
+                if pledge
+                else {
+                    "status": NO_INFORMATION,
+                    "since": None,
+                    "office": "",
+                    "note": "",
+                    "demo": False,
                 },
                 "events": history,
                 "strategy": {
@@ -102,10 +162,23 @@ def snapshot_build() -> dict:
                     "title": strategy.title,
                     "year": strategy.year,
                     "references_mnr": strategy.references_mnr,
+                    "link": strategy.link,
+                    "note": strategy.note,
+                    "verified": strategy.verified_at.date().isoformat(),
+                    "source": {
+                        "url": strategy.source_url
+                        or (strategy.source_document.url if strategy.source_document else ""),
+                        "title": strategy.source_title,
+                        "publisher": strategy.source_publisher,
+                        "date": strategy.source_date.isoformat() if strategy.source_date else None,
+                    },
+                    "demo": strategy.is_demo,
                 }
                 if strategy
                 else None,
-                "capabilities": capabilities.get(country.iso3, {}),
+                "capabilities": {key: d["status"] for key, d in details.items()},
+                "capability_details": details,
+                "coverage": _coverage(details, domains),
                 "partners": partners_at.get(country.iso3, []),
             }
         )
@@ -117,27 +190,50 @@ def snapshot_build() -> dict:
             "name": campaign.name,
             "target_states": campaign.target_states,
             "launch_date": campaign.launch_date.isoformat(),
+            "launch_event": campaign.launch_event,
         }
         if campaign
         else None,
         "ladder": list(LADDER),
         "domains": domains,
         "partners": [
-            {"slug": p.slug, "name": p.name, "type": p.partner_type, "website": p.website}
+            {
+                "slug": p.slug,
+                "name": p.name,
+                "type": p.partner_type,
+                "website": p.website,
+                "works_globally": p.works_globally,
+            }
             for p in partner_list_public()
         ],
         "states": states,
     }
 
 
-def _serialise(data: dict) -> Snapshot:
+def _serialise(data: dict, *, from_last_good_copy: bool = False) -> Snapshot:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    return Snapshot(body=body, etag=etag, as_of=data["as_of"])
+    return Snapshot(
+        body=body,
+        etag=etag,
+        as_of=data["as_of"],
+        from_last_good_copy=from_last_good_copy,
+        body_gzip=gzip.compress(body, compresslevel=9, mtime=0),
+        body_br=brotli.compress(body, quality=9),
+    )
 
 
 def _disk_path() -> Path:
     return Path(settings.SNAPSHOT_DIR) / f"snapshot-v{SCHEMA_VERSION}.json"
+
+
+def _disk_token() -> tuple[int, int, int] | None:
+    """Identify the disk copy's version cheaply (a stat, no read)."""
+    try:
+        st = os.stat(_disk_path())
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _write_last_good_copy(snapshot: Snapshot) -> None:
@@ -148,28 +244,71 @@ def _write_last_good_copy(snapshot: Snapshot) -> None:
     os.replace(tmp.name, path)  # atomic: readers see the old or the new copy, never half
 
 
-def _read_last_good_copy() -> Snapshot | None:
+def _read_last_good_copy(*, from_last_good_copy: bool = True) -> Snapshot | None:
     try:
         body = _disk_path().read_bytes()
     except FileNotFoundError:
         return None
-    snapshot = _serialise(json.loads(body))
-    return Snapshot(snapshot.body, snapshot.etag, snapshot.as_of, from_last_good_copy=True)
+    return _serialise(json.loads(body), from_last_good_copy=from_last_good_copy)
+
+
+# --- Serving: a per-process copy in front of the cache ---------------------------------------
+#
+# A warm request must be cheap as well as query-free: unpickling a large document from the
+# cache on every request would cost more than the response. Each process keeps the snapshot
+# object it last saw and checks only a small token: the ETag key in a shared cache (Redis:
+# another server may have rebuilt it), or, with the per-process cache of a laptop or demo,
+# the disk copy's stat (another worker process may have rebuilt it).
+
+_lock = threading.Lock()
+_memo: dict[str, object] = {"snapshot": None, "token": None}
+
+
+def _cache_is_shared() -> bool:
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _remember(snapshot: Snapshot, token: object) -> Snapshot:
+    with _lock:
+        _memo["snapshot"], _memo["token"] = snapshot, token
+    return snapshot
 
 
 def snapshot_refresh() -> Snapshot:
     """Rebuild the snapshot from the database and store it in the cache and on disk."""
     snapshot = _serialise(snapshot_build())
     cache.set(CACHE_KEY, snapshot, timeout=None)
+    cache.set(ETAG_KEY, snapshot.etag, timeout=None)
     _write_last_good_copy(snapshot)
-    return snapshot
+    return _remember(snapshot, _disk_token())
 
 
 def snapshot_current() -> Snapshot:
-    """The snapshot to serve: cache, else rebuild, else the last good copy on disk."""
-    snapshot = cache.get(CACHE_KEY)
-    if snapshot is not None:
-        return snapshot
+    """The snapshot to serve: memory or cache, else rebuild, else the last good copy on disk."""
+    etag = cache.get(ETAG_KEY)
+    memo = _memo["snapshot"]
+    if etag is not None:
+        if _cache_is_shared():
+            if memo is not None and memo.etag == etag:
+                return memo
+            snapshot = cache.get(CACHE_KEY)
+            if snapshot is not None:
+                return _remember(snapshot, None)
+        else:
+            token = _disk_token()
+            if memo is not None and memo.etag == etag and _memo["token"] == token:
+                return memo
+            if memo is not None and token is not None and _memo["token"] != token:
+                # Another worker rebuilt it and wrote the disk copy: take theirs (reading,
+                # not rebuilding, so that workers never rebuild in turn for each other).
+                fresh = _read_last_good_copy(from_last_good_copy=False)
+                if fresh is not None:
+                    cache.set(CACHE_KEY, fresh, timeout=None)
+                    cache.set(ETAG_KEY, fresh.etag, timeout=None)
+                    return _remember(fresh, token)
+            snapshot = cache.get(CACHE_KEY)
+            if snapshot is not None:
+                return _remember(snapshot, token)
     try:
         return snapshot_refresh()
     except DatabaseError:
@@ -177,4 +316,7 @@ def snapshot_current() -> Snapshot:
         fallback = _read_last_good_copy()
         if fallback is None:
             raise
-        return fallback
+        # Serve it for a short while before trying the database again.
+        cache.set(CACHE_KEY, fallback, timeout=FALLBACK_RETRY_SECONDS)
+        cache.set(ETAG_KEY, fallback.etag, timeout=FALLBACK_RETRY_SECONDS)
+        return _remember(fallback, _disk_token())

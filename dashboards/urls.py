@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from dashboards import views
 
@@ -6,4 +6,9 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("map/", views.map_page, name="map"),
+    re_path(r"^map/states\.(?P<fmt>csv|xlsx|json)$", views.states_download, name="states_download"),
+    re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
+    path("embed/map/", views.embed_map, name="embed_map"),
+    path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),
 ]

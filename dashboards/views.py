@@ -1,7 +1,270 @@
-from django.shortcuts import render
+"""Public pages: thin views over the public snapshot (no database query when warm)."""
 
-from dashboards.selectors import home_summary
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import urlencode
+
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from dashboards import figures, public
+from dashboards.pagecache import public_page
+from dashboards.snapshot import Snapshot, snapshot_current
+
+SNAPSHOT_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
+TOPOJSON = "dashboards/vendor/topojson/world_110m.json"
 
 
+def _json_for_html(text: str) -> str:
+    """A JSON string safe inside <script type="application/json"> (as json_script does)."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _common(snapshot: Snapshot) -> dict:
+    data = snapshot.data
+    return {
+        "snapshot": snapshot,
+        "data": data,
+        "as_of": snapshot.as_of,
+        "from_last_good_copy": snapshot.from_last_good_copy,
+        # Overrides the context processor's lazy database check: the snapshot knows.
+        "demo_data_present": data.get("demo_data", False),
+    }
+
+
+def _map_payload(snapshot: Snapshot, data: dict) -> str:
+    topojson_url = static(TOPOJSON)
+    return _json_for_html(
+        figures.map_payload(
+            data,
+            snapshot.etag,
+            topojson_url=topojson_url,
+            # plotly.js appends "world_110m.json" to this folder; map.js hands it the hashed
+            # file first (PlotlyGeoAssets), so this is only a fallback. See README.
+            topojson_folder=topojson_url.rsplit("/", 1)[0] + "/",
+            country_url=reverse("dashboards:country", args=["XXX"]),
+            today=timezone.localdate(),
+        )
+    )
+
+
+def _table_context(request, data: dict) -> dict:
+    query = public.TableQuery.from_params(request.GET, today=timezone.localdate())
+    rows = public.state_rows(data, query)
+    sort_links = {}
+    for key in public.SORT_KEYS:
+        descending = query.sort == key and not query.descending
+        sort_links[key] = {
+            "qs": urlencode(query.params(sort=key, dir="desc" if descending else "")),
+            "active": query.sort == key,
+            "aria": ("descending" if query.descending else "ascending")
+            if query.sort == key
+            else "none",
+        }
+    return {
+        "query": query,
+        "rows": rows,
+        "sort_links": sort_links,
+        "layers": public.layers(data),
+        "current_layer": public.layer_get(data, query.layer),
+        "regions": [(r, public.region_label(r)) for r in public.REGIONS],
+        "statuses": [(s, public.PLEDGE_LABELS[s]) for s in public.STATUS_ORDER],
+        "download_qs": urlencode(query.params()),
+        "domain_names": [d["name"] for d in data["domains"]],
+    }
+
+
+@require_safe
+@public_page
 def home(request):
-    return render(request, "dashboards/home.html", {"summary": home_summary()})
+    snapshot = snapshot_current()
+    context = _common(snapshot)
+    data = context["data"]
+    today = timezone.localdate()
+    summary = public.summary(data)
+    context.update(
+        summary=summary,
+        days_to_launch=(summary.launch_date - today).days if summary.launch_date else None,
+        status_counts=public.status_counts(data),
+        rows=public.state_rows(data, public.TableQuery()),
+        funnel=public.funnel(data),
+        over_time=public.pledges_over_time(data, today=today),
+        by_region=public.by_region(data),
+        latest=public.latest_changes(data),
+        map_payload=_map_payload(snapshot, data),
+        progress_payload=_json_for_html(figures.progress_payload(data, snapshot.etag, today=today)),
+        pledge_layer=public.layers(data)[0],
+        pledge_layer_list=public.layers(data)[:1],
+    )
+    return render(request, "dashboards/home.html", context)
+
+
+@require_safe
+@public_page
+def map_page(request):
+    snapshot = snapshot_current()
+    context = _common(snapshot)
+    data = context["data"]
+    context.update(_table_context(request, data))
+    context.update(
+        summary=public.summary(data, day=context["query"].at),
+        map_payload=_map_payload(snapshot, data),
+        steps=public.month_ends(data, today=timezone.localdate()),
+        embed_url=settings.SITE_URL + reverse("dashboards:embed_map"),
+    )
+    return render(request, "dashboards/map.html", context)
+
+
+@require_safe
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+@public_page
+def embed_map(request):
+    """The map alone: the only page other sites may frame."""
+    snapshot = snapshot_current()
+    context = _common(snapshot)
+    data = context["data"]
+    context.update(
+        summary=public.summary(data),
+        map_payload=_map_payload(snapshot, data),
+        pledge_layer=public.layers(data)[0],
+        pledge_layer_list=public.layers(data)[:1],
+        site_url=settings.SITE_URL,
+    )
+    return render(request, "dashboards/embed_map.html", context)
+
+
+@require_safe
+@public_page
+def country(request, iso3: str):
+    if iso3 != iso3.upper():
+        return redirect("dashboards:country", iso3=iso3.upper(), permanent=True)
+    snapshot = snapshot_current()
+    context = _common(snapshot)
+    data = context["data"]
+    state = public.state_get(data, iso3)
+    if state is None:
+        raise Http404(_("No UN Member or observer State has this code."))
+    profile = public.country_profile(data, state)
+    permalink = settings.SITE_URL + reverse("dashboards:country", args=[state["iso3"]])
+    if profile["status"] == public.NO_INFORMATION:
+        share = _(
+            "%(state)s: no verified information yet on the global pledge for children's "
+            "online safety. %(url)s"
+        )
+    else:
+        share = _(
+            "%(state)s — %(status)s on the global pledge for children's online safety. %(url)s"
+        )
+    values = {"state": state["name"], "status": profile["status_label"], "url": permalink}
+    context.update(profile=profile, permalink=permalink, share_text=share % values)
+    return render(request, "dashboards/country.html", context)
+
+
+def if_none_match(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names this snapshot (in any of its encodings)."""
+    if header.strip() == "*":
+        return True
+    base = etag.strip('"')
+    for tag in header.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        if tag.split("-", 1)[0] == base:
+            return True
+    return False
+
+
+@require_safe
+def snapshot_json(request):
+    """The public snapshot: one document, revalidated cheaply with its ETag."""
+    snapshot = snapshot_current()
+    accept = request.headers.get("Accept-Encoding", "")
+    body, encoding, etag = snapshot.body, "", snapshot.etag
+    if "br" in accept and snapshot.body_br:
+        body, encoding, etag = snapshot.body_br, "br", etag[:-1] + '-br"'
+    elif "gzip" in accept and snapshot.body_gzip:
+        body, encoding, etag = snapshot.body_gzip, "gzip", etag[:-1] + '-gz"'
+    if if_none_match(request.headers.get("If-None-Match", ""), snapshot.etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        if encoding:
+            response["Content-Encoding"] = encoding
+    response["ETag"] = etag
+    response["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
+    response["Vary"] = "Accept-Encoding"
+    response["X-Snapshot-As-Of"] = snapshot.as_of
+    if snapshot.from_last_good_copy:
+        response["X-Snapshot-Source"] = "last-good-copy"
+    return response
+
+
+def _export_cell(value):
+    # Spreadsheet formula injection: text that a spreadsheet would run is quoted.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@require_safe
+@public_page
+def states_download(request, fmt: str):
+    """The table of states as shown (same filters and order) as CSV, XLSX or JSON."""
+    snapshot = snapshot_current()
+    data = snapshot.data
+    query = public.TableQuery.from_params(request.GET, today=timezone.localdate())
+    rows = [r.as_export() for r in public.state_rows(data, query)]
+    stamp = snapshot.as_of[:10]
+    filename = f"pledge-tracker-states-{stamp}.{fmt}"
+    if fmt == "json":
+        body = json.dumps(
+            {
+                "as_of": snapshot.as_of,
+                "demo_data": data.get("demo_data", False),
+                "on_date": query.at.isoformat() if query.at else None,
+                "licence": "CC BY 4.0",
+                "states": rows,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["iso3"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _export_cell(v) for k, v in row.items()})
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("States"))
+        header = list(rows[0]) if rows else ["iso3"]
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_export_cell(row[k]) for k in header])
+        notes = workbook.create_sheet(_("About"))
+        notes.append([_("Data as of"), snapshot.as_of])
+        if data.get("demo_data"):
+            notes.append([_("Demo data"), _("Invented for a demonstration.")])
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Snapshot-As-Of"] = snapshot.as_of
+    return response

@@ -7,6 +7,9 @@
 //   dashboards/static/dashboards/vendor/plotly-geo.min.js
 //       plotly.js-geo-dist-min/plotly-geo.min.js, copied byte for byte
 //       (geo-only bundle: scatter, scattergeo, choropleth).
+//   dashboards/static/dashboards/vendor/plotly.css
+//       plotly.js/dist/plotly.css, copied byte for byte: plotly.js's style rules as a
+//       file, for pages whose CSP forbids inline styles.
 //   dashboards/static/dashboards/vendor/topojson/world_110m.json
 //   dashboards/static/dashboards/vendor/topojson/world_50m.json
 //       The UN-boundary world topojson that plotly.js fetches at run time as
@@ -60,6 +63,7 @@ const IDS_FIXTURE = path.join(ROOT, 'fixtures', 'topojson_ids.json');
 
 const GEO_BUNDLE_SRC = path.join(NM, 'plotly.js-geo-dist-min', 'plotly-geo.min.js');
 const GEO_ASSETS_SRC = path.join(NM, 'plotly.js', 'dist', 'plotly-geo-assets.js');
+const PLOTLY_CSS_SRC = path.join(NM, 'plotly.js', 'dist', 'plotly.css');
 const RESOLUTIONS = ['110m', '50m'];
 const WORLD_OUT = Object.fromEntries(
   RESOLUTIONS.map((r) => [r, path.join(TOPO_DIR, `world_${r}.json`)]),
@@ -195,6 +199,9 @@ function main() {
 
   // 1. geo-only bundle, copied as is.
   writeIfChanged(path.join(VENDOR, 'plotly-geo.min.js'), fs.readFileSync(GEO_BUNDLE_SRC));
+  // plotly.js's own CSS as a file: under our strict CSP (no inline styles) plotly.js cannot
+  // inject its style rules, so the pages link this stylesheet instead.
+  writeIfChanged(path.join(VENDOR, 'plotly.css'), fs.readFileSync(PLOTLY_CSS_SRC));
 
   // 2. topojson: skip the (≈1 s) evaluation when every output is newer than
   //    every input and the fixture records the same plotly.js version.

@@ -65,3 +65,12 @@ def bob(db):
 def charlie(db):
     """Charlie, an outsider with no staff role."""
     return UserFactory(username="charlie", email="charlie@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _snapshot_dir(settings, tmp_path):
+    """Each test keeps its own last good copy of the public snapshot (never the worktree's)."""
+    from dashboards.pagecache import page_cache_clear
+
+    settings.SNAPSHOT_DIR = tmp_path / "snapshot"
+    page_cache_clear()

@@ -1,0 +1,528 @@
+"""What the public pages show, computed from the public snapshot alone (no database).
+
+Every function here takes the snapshot document (a dict) and returns plain data for a
+template, a figure or a download. Nothing here queries the database: that is what lets a
+warm public request make no query and a database outage still serve the last good copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from campaign.selectors import PartnerType
+from pledges.selectors import (
+    LADDER,
+    NO_INFORMATION,
+    NO_INFORMATION_LABEL,
+    PLEDGED_OR_BEYOND,
+    CapabilityStatusChoice,
+    PledgeStatus,
+    StrategyStatus,
+    UNStatus,
+)
+
+MEMBER = UNStatus.MEMBER
+STATUS_ORDER: tuple[str, ...] = (
+    *LADDER,
+    PledgeStatus.DECLINED,
+    PledgeStatus.WITHDRAWN,
+    NO_INFORMATION,
+)
+REGIONS: tuple[str, ...] = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+REGION_LABELS = {
+    "Africa": _("Africa"),
+    "Americas": _("Americas"),
+    "Asia": _("Asia"),
+    "Europe": _("Europe"),
+    "Oceania": _("Oceania"),
+}
+
+# Colour-blind-safe: the ladder is one sequential blue ramp (order reads as light → dark),
+# the side states are orange, and "no information" is grey (hatched in every legend), unlike
+# any "no". The same colours are in site.css for the table's swatches.
+NO_INFORMATION_COLOUR = "#bdbdbd"
+PLEDGE_COLOURS = {
+    PledgeStatus.NOT_ENGAGED: "#deebf7",
+    PledgeStatus.IN_DIALOGUE: "#b3d3ec",
+    PledgeStatus.INTENDS_TO_PLEDGE: "#7fb2da",
+    PledgeStatus.PLEDGED: "#3e87c0",
+    PledgeStatus.STRATEGY_ADOPTED: "#1c5f99",
+    PledgeStatus.REPORTING: "#0b3a66",
+    PledgeStatus.DECLINED: "#f4a259",
+    PledgeStatus.WITHDRAWN: "#c85a00",
+    NO_INFORMATION: NO_INFORMATION_COLOUR,
+}
+STRATEGY_ORDER = (
+    StrategyStatus.NONE,
+    StrategyStatus.DRAFTING,
+    StrategyStatus.UNDER_REVIEW,
+    StrategyStatus.ADOPTED,
+    NO_INFORMATION,
+)
+STRATEGY_COLOURS = {  # Okabe-Ito hues, distinct for all common colour-vision types
+    StrategyStatus.NONE: "#e69f00",
+    StrategyStatus.DRAFTING: "#56b4e9",
+    StrategyStatus.UNDER_REVIEW: "#f0e442",
+    StrategyStatus.ADOPTED: "#0072b2",
+    NO_INFORMATION: NO_INFORMATION_COLOUR,
+}
+# "How many capabilities are in place" in one domain: 0 … 4, a green ramp.
+COVERAGE_COLOURS = ("#f7fcb9", "#c2e699", "#78c679", "#31a354", "#006837")
+PARTNER_BANDS = (
+    ("0", _("No partner recorded"), "#fef0d9"),
+    ("1", _("1 partner"), "#fdcc8a"),
+    ("2-3", _("2 or 3 partners"), "#fc8d59"),
+    ("4+", _("4 or more partners"), "#d7301f"),
+)
+
+PLEDGE_LABELS = {**dict(PledgeStatus.choices), NO_INFORMATION: NO_INFORMATION_LABEL}
+STRATEGY_LABELS = {**dict(StrategyStatus.choices), NO_INFORMATION: NO_INFORMATION_LABEL}
+CAPABILITY_LABELS = dict(CapabilityStatusChoice.choices)
+PARTNER_TYPE_LABELS = dict(PartnerType.choices)
+
+
+def region_label(region: str) -> str:
+    return str(REGION_LABELS.get(region, region))
+
+
+@cache
+def states_with_shape() -> frozenset[str]:
+    """ISO3 codes with a shape in the 110m topojson; the others are drawn as markers."""
+    ids = json.loads(
+        (Path(settings.BASE_DIR) / "fixtures" / "topojson_ids.json").read_text(encoding="utf-8")
+    )
+    return frozenset(ids["110m"])
+
+
+def has_shape(iso3: str) -> bool:
+    return iso3 in states_with_shape()
+
+
+# --- Status at a date (the time slider) ------------------------------------------------------
+
+
+def pledge_status_on(state: dict, day: dt.date | None) -> tuple[str, str | None]:
+    """(status, since) of a state on a day, from its verified events; today when day is None."""
+    if day is None:
+        return state["pledge"]["status"], state["pledge"]["since"]
+    status, since = NO_INFORMATION, None
+    iso_day = day.isoformat()
+    for event in state["events"]:  # oldest first
+        if event["date"] <= iso_day:
+            status, since = event["to"], event["date"]
+    return status, since
+
+
+def month_ends(data: dict, *, today: dt.date) -> list[dt.date]:
+    """The dates the time slider steps through: each month's end from the first event."""
+    dates = [e["date"] for s in data["states"] for e in s["events"]]
+    if not dates:
+        return [today]
+    first = dt.date.fromisoformat(min(dates))
+    steps, year, month = [], first.year, first.month
+    while True:
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        end = nxt - dt.timedelta(days=1)
+        if end >= today:
+            break
+        steps.append(end)
+        year, month = nxt.year, nxt.month
+    steps.append(today)
+    return steps
+
+
+# --- Layers: one category per state ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    colour: str
+    is_no_information: bool = False
+
+
+@dataclass(frozen=True)
+class Layer:
+    key: str
+    label: str
+    categories: tuple[Category, ...]
+    supports_time: bool = False
+    domain: dict | None = None
+
+
+def layers(data: dict) -> list[Layer]:
+    pledge = Layer(
+        key="pledge",
+        label=str(_("Pledge status")),
+        categories=tuple(
+            Category(s, str(PLEDGE_LABELS[s]), PLEDGE_COLOURS[s], s == NO_INFORMATION)
+            for s in STATUS_ORDER
+        ),
+        supports_time=True,
+    )
+    strategy = Layer(
+        key="strategy",
+        label=str(_("National strategy")),
+        categories=tuple(
+            Category(s, str(STRATEGY_LABELS[s]), STRATEGY_COLOURS[s], s == NO_INFORMATION)
+            for s in STRATEGY_ORDER
+        ),
+    )
+    result = [pledge, strategy]
+    for domain in data["domains"]:
+        total = len(domain["capabilities"])
+        cats = [
+            Category(
+                str(n),
+                str(_("%(n)s of %(total)s capabilities in place") % {"n": n, "total": total}),
+                COVERAGE_COLOURS[round(n * (len(COVERAGE_COLOURS) - 1) / max(total, 1))],
+            )
+            for n in range(total + 1)
+        ]
+        cats.append(
+            Category(
+                NO_INFORMATION,
+                str(_("No public information")),
+                NO_INFORMATION_COLOUR,
+                True,
+            )
+        )
+        result.append(
+            Layer(
+                key=f"mnr-{domain['key']}",
+                label=str(_("MNR: %(domain)s") % {"domain": domain["name"]}),
+                categories=tuple(cats),
+                domain=domain,
+            )
+        )
+    result.append(
+        Layer(
+            key="partners",
+            label=str(_("Partners present")),
+            categories=tuple(Category(k, str(label), c) for k, label, c in PARTNER_BANDS),
+        )
+    )
+    return result
+
+
+def layer_get(data: dict, key: str) -> Layer:
+    for layer in layers(data):
+        if layer.key == key:
+            return layer
+    return layers(data)[0]
+
+
+def partner_band(count: int) -> str:
+    if count == 0:
+        return "0"
+    if count == 1:
+        return "1"
+    return "2-3" if count <= 3 else "4+"
+
+
+def state_category(state: dict, layer: Layer, *, day: dt.date | None = None) -> tuple[str, str]:
+    """(category key, detail for the hover: a date or a short note) of a state on a layer."""
+    if layer.key == "pledge":
+        status, since = pledge_status_on(state, day)
+        return status, (str(_("since %(date)s") % {"date": since}) if since else "")
+    if layer.key == "strategy":
+        strategy = state["strategy"]
+        if not strategy:
+            return NO_INFORMATION, ""
+        detail = str(_("verified %(date)s") % {"date": strategy["verified"]})
+        return strategy["status"], detail
+    if layer.domain is not None:
+        coverage = state["coverage"][layer.domain["key"]]
+        if not coverage["known"]:
+            return NO_INFORMATION, ""
+        verified = [
+            d["verified"]
+            for k, d in state["capability_details"].items()
+            if k in {c["key"] for c in layer.domain["capabilities"]}
+        ]
+        detail = str(_("last verified %(date)s") % {"date": max(verified)}) if verified else ""
+        return str(coverage["in_place"]), detail
+    return partner_band(len(state["partners"])), ""
+
+
+# --- The table of states ---------------------------------------------------------------------
+
+SORT_KEYS = ("name", "region", "status", "since", "strategy")
+
+
+@dataclass
+class TableQuery:
+    """What the visitor asked of the table: all from query parameters, so no JS is needed."""
+
+    layer: str = "pledge"
+    region: str = ""
+    status: str = ""
+    q: str = ""
+    sort: str = "name"
+    descending: bool = False
+    at: dt.date | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_params(cls, params, *, today: dt.date) -> TableQuery:
+        query = cls()
+        query.layer = params.get("layer", "pledge")[:40]
+        region = params.get("region", "")
+        query.region = region if region in REGIONS else ""
+        status = params.get("status", "")
+        query.status = status if status in STATUS_ORDER else ""
+        query.q = params.get("q", "").strip()[:80]
+        sort = params.get("sort", "name")
+        query.sort = sort if sort in SORT_KEYS else "name"
+        query.descending = params.get("dir") == "desc"
+        at = params.get("at", "")
+        if at:
+            try:
+                day = dt.date.fromisoformat(at)
+            except ValueError:
+                query.errors.append(str(_("The date must look like 2026-12-31.")))
+            else:
+                query.at = None if day >= today else day
+        return query
+
+    def params(self, **overrides) -> dict[str, str]:
+        values = {
+            "layer": self.layer if self.layer != "pledge" else "",
+            "region": self.region,
+            "status": self.status,
+            "q": self.q,
+            "sort": self.sort if self.sort != "name" else "",
+            "dir": "desc" if self.descending else "",
+            "at": self.at.isoformat() if self.at else "",
+        }
+        values.update({k: v for k, v in overrides.items()})
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class StateRow:
+    iso3: str
+    name: str
+    region: str
+    region_label: str
+    un_status: str
+    status: str
+    status_label: str
+    since: str
+    strategy: str
+    strategy_label: str
+    coverage: tuple[tuple[str, str], ...]  # (domain name, "n of m" or "") per domain
+    partners: int
+    is_demo: bool
+
+    def as_export(self) -> dict:
+        return {
+            "iso3": self.iso3,
+            "state": self.name,
+            "region": self.region,
+            "un_status": self.un_status,
+            "pledge_status": self.status,
+            "pledge_status_label": self.status_label,
+            "since": self.since,
+            "national_strategy": self.strategy,
+            **{f"mnr_in_place_{name}": value for name, value in self.coverage},
+            "partners_present": self.partners,
+            "demo_data": self.is_demo,
+        }
+
+
+def _coverage_cells(state: dict, domains: list[dict]) -> tuple[tuple[str, str], ...]:
+    cells = []
+    for domain in domains:
+        cov = state["coverage"][domain["key"]]
+        cells.append((domain["key"], f"{cov['in_place']}/{cov['of']}" if cov["known"] else ""))
+    return tuple(cells)
+
+
+def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
+    """The rows of the table: filtered and sorted as the query asks."""
+    rows = []
+    needle = query.q.casefold()
+    for state in data["states"]:
+        if query.region and state["region"] != query.region:
+            continue
+        if needle and needle not in state["name"].casefold() and needle != state["iso3"].casefold():
+            continue
+        status, since = pledge_status_on(state, query.at)
+        if query.status and status != query.status:
+            continue
+        strategy = state["strategy"]["status"] if state["strategy"] else NO_INFORMATION
+        rows.append(
+            StateRow(
+                iso3=state["iso3"],
+                name=state["name"],
+                region=state["region"],
+                region_label=region_label(state["region"]),
+                un_status=state["un_status"],
+                status=status,
+                status_label=str(PLEDGE_LABELS.get(status, status)),
+                since=since or "",
+                strategy=strategy,
+                strategy_label=str(STRATEGY_LABELS.get(strategy, strategy)),
+                coverage=_coverage_cells(state, data["domains"]),
+                partners=len(state["partners"]),
+                is_demo=bool(state["pledge"].get("demo")) and query.at is None,
+            )
+        )
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    strategy_order = {s: i for i, s in enumerate(STRATEGY_ORDER)}
+    keys = {
+        "name": lambda r: r.name.casefold(),
+        "region": lambda r: (r.region, r.name.casefold()),
+        "status": lambda r: (order.get(r.status, 99), r.name.casefold()),
+        "since": lambda r: (r.since or "0000", r.name.casefold()),
+        "strategy": lambda r: (strategy_order.get(r.strategy, 99), r.name.casefold()),
+    }
+    rows.sort(key=keys[query.sort], reverse=query.descending)
+    return rows
+
+
+# --- Summary and progress ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    pledged_members: int
+    member_count: int
+    observer_pledged: int
+    target: int
+    campaign_name: str
+    launch_date: dt.date | None
+    launch_event: str
+
+
+def summary(data: dict, *, day: dt.date | None = None) -> Summary:
+    members = [s for s in data["states"] if s["un_status"] == MEMBER]
+    observers = [s for s in data["states"] if s["un_status"] != MEMBER]
+    campaign = data.get("campaign") or {}
+    return Summary(
+        pledged_members=sum(1 for s in members if pledge_status_on(s, day)[0] in PLEDGED_OR_BEYOND),
+        member_count=len(members),
+        observer_pledged=sum(
+            1 for s in observers if pledge_status_on(s, day)[0] in PLEDGED_OR_BEYOND
+        ),
+        target=campaign.get("target_states", 0),
+        campaign_name=campaign.get("name", ""),
+        launch_date=dt.date.fromisoformat(campaign["launch_date"]) if campaign else None,
+        launch_event=campaign.get("launch_event", ""),
+    )
+
+
+def status_counts(data: dict) -> list[tuple[str, str, int]]:
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for state in data["states"]:
+        counts[state["pledge"]["status"]] = counts.get(state["pledge"]["status"], 0) + 1
+    return [(s, str(PLEDGE_LABELS[s]), counts[s]) for s in STATUS_ORDER]
+
+
+def funnel(data: dict) -> list[tuple[str, str, int]]:
+    """States now at or beyond each step of the ladder (declined/withdrawn are not)."""
+    rank = {s: i for i, s in enumerate(LADDER)}
+    result = []
+    for i, step in enumerate(LADDER):
+        count = sum(1 for s in data["states"] if rank.get(s["pledge"]["status"], -1) >= i)
+        result.append((step, str(PLEDGE_LABELS[step]), count))
+    return result
+
+
+def pledges_over_time(data: dict, *, today: dt.date) -> list[tuple[dt.date, int]]:
+    """Member States at or beyond "pledged" at each month's end (from verified events)."""
+    members = [s for s in data["states"] if s["un_status"] == MEMBER]
+    return [
+        (day, sum(1 for s in members if pledge_status_on(s, day)[0] in PLEDGED_OR_BEYOND))
+        for day in month_ends(data, today=today)
+    ]
+
+
+def by_region(data: dict) -> list[tuple[str, str, int, int]]:
+    """(region, label, Member States pledged, Member States) per M49 region."""
+    result = []
+    for region in REGIONS:
+        members = [s for s in data["states"] if s["region"] == region and s["un_status"] == MEMBER]
+        pledged = sum(1 for s in members if s["pledge"]["status"] in PLEDGED_OR_BEYOND)
+        result.append((region, region_label(region), pledged, len(members)))
+    return result
+
+
+def latest_changes(data: dict, *, limit: int = 8) -> list[dict]:
+    changes = [
+        {
+            "iso3": s["iso3"],
+            "name": s["name"],
+            "date": e["date"],
+            "from_label": str(PLEDGE_LABELS.get(e["from"] or NO_INFORMATION)),
+            "to": e["to"],
+            "to_label": str(PLEDGE_LABELS.get(e["to"], e["to"])),
+            "demo": e.get("demo", False),
+        }
+        for s in data["states"]
+        for e in s["events"]
+    ]
+    changes.sort(key=lambda c: (c["date"], c["name"]), reverse=True)
+    return changes[:limit]
+
+
+# --- A country page ------------------------------------------------------------------------------
+
+
+def state_get(data: dict, iso3: str) -> dict | None:
+    iso3 = iso3.upper()
+    return next((s for s in data["states"] if s["iso3"] == iso3), None)
+
+
+def country_profile(data: dict, state: dict) -> dict:
+    """Everything the country page shows, labelled; no score, no rank."""
+    partners = {p["slug"]: p for p in data["partners"]}
+    domains = []
+    for domain in data["domains"]:
+        caps = []
+        for cap in domain["capabilities"]:
+            detail = state["capability_details"].get(cap["key"])
+            status = detail["status"] if detail else CapabilityStatusChoice.NO_PUBLIC_INFORMATION
+            caps.append(
+                {
+                    **cap,
+                    "status": status,
+                    "status_label": str(CAPABILITY_LABELS.get(status, status)),
+                    "detail": detail,
+                }
+            )
+        cov = state["coverage"][domain["key"]]
+        domains.append({**domain, "capabilities": caps, "coverage": cov})
+    events = [
+        {
+            **e,
+            "from_label": str(PLEDGE_LABELS.get(e["from"] or NO_INFORMATION)),
+            "to_label": str(PLEDGE_LABELS.get(e["to"], e["to"])),
+        }
+        for e in reversed(state["events"])  # newest first
+    ]
+    strategy = state["strategy"]
+    return {
+        "state": state,
+        "region_label": region_label(state["region"]),
+        "status": state["pledge"]["status"],
+        "status_label": str(PLEDGE_LABELS.get(state["pledge"]["status"])),
+        "events": events,
+        "strategy": strategy,
+        "strategy_label": str(STRATEGY_LABELS[strategy["status"]]) if strategy else "",
+        "domains": domains,
+        "partners": [
+            {**partners[slug], "type_label": str(PARTNER_TYPE_LABELS.get(partners[slug]["type"]))}
+            for slug in state["partners"]
+            if slug in partners
+        ],
+    }

@@ -1,0 +1,264 @@
+/* The public map: draws the figures built in Python (dashboards/figures.py) with the
+ * self-hosted geo-only plotly.js bundle. Layers, region and the time slider change the
+ * map in place; without JavaScript the page keeps working through the table.
+ * No request leaves this site: the UN topojson is our own hashed static file. */
+(function () {
+  'use strict';
+
+  var ARRAY_KEYS = ['locations', 'z', 'text', 'customdata', 'lat', 'lon'];
+
+  function escapeHtml(text) {
+    return String(text)
+      .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+  }
+
+  function clone(value) {
+    return JSON.parse(JSON.stringify(value));
+  }
+
+  var topojsonPromise = null;
+  function loadTopojson(url) {
+    // Hand plotly.js the hashed, long-cached file ourselves, so that it never fetches
+    // "<topojsonURL>world_110m.json" (an unhashed name) on its own.
+    if (!topojsonPromise) {
+      topojsonPromise = fetch(url, { credentials: 'same-origin' })
+        .then(function (r) {
+          if (!r.ok) { throw new Error('topojson ' + r.status); }
+          return r.json();
+        })
+        .then(function (topology) {
+          window.PlotlyGeoAssets = window.PlotlyGeoAssets || { topojson: {} };
+          window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};
+          window.PlotlyGeoAssets.topojson.world_110m = topology;
+        });
+    }
+    return topojsonPromise;
+  }
+
+  function statusOn(events, day) {
+    var status = 'no_information', since = null;
+    for (var i = 0; i < events.length; i++) {
+      if (events[i][0] <= day) { status = events[i][1]; since = events[i][0]; }
+    }
+    return [status, since];
+  }
+
+  function MapView(figure) {
+    this.figure = figure;
+    this.plot = figure.querySelector('.map-plot');
+    this.payload = JSON.parse(document.getElementById(figure.dataset.payload).textContent);
+    this.layer = figure.dataset.layer || 'pledge';
+    if (!this.payload.layers[this.layer]) { this.layer = 'pledge'; }
+    this.region = figure.dataset.region || '';
+    this.day = null; // null: today
+    this.embed = figure.hasAttribute('data-embed');
+    this.byIso3 = {};
+    for (var i = 0; i < this.payload.states.length; i++) {
+      this.byIso3[this.payload.states[i].iso3] = this.payload.states[i];
+    }
+  }
+
+  MapView.prototype.pointIso3 = function (trace, index) {
+    return trace.customdata[index];
+  };
+
+  MapView.prototype.traces = function () {
+    var self = this;
+    var traces = clone(this.payload.layers[this.layer]);
+    var categories = this.payload.pledge_categories;
+    return traces.map(function (trace, t) {
+      var keep = [];
+      for (var i = 0; i < trace.customdata.length; i++) {
+        var state = self.byIso3[trace.customdata[i]];
+        if (!self.region || state.region === self.region) { keep.push(i); }
+      }
+      if (self.layer === 'pledge' && self.day) {
+        for (var j = 0; j < trace.customdata.length; j++) {
+          var s = self.byIso3[trace.customdata[j]];
+          var at = statusOn(s.events, self.day);
+          var cat = categories[at[0]];
+          var lines = [escapeHtml(s.name), escapeHtml(cat[2])];
+          if (at[1]) { lines.push(escapeHtml(self.payload.since.replace('{date}', at[1]))); }
+          trace.text[j] = lines.join('<br>');
+          if (t === 0) { trace.z[j] = cat[0] + 0.5; } else { trace.marker.color[j] = cat[1]; }
+        }
+      }
+      ARRAY_KEYS.forEach(function (key) {
+        if (Array.isArray(trace[key])) {
+          trace[key] = keep.map(function (i) { return trace[key][i]; });
+        }
+      });
+      if (trace.marker && Array.isArray(trace.marker.color)) {
+        trace.marker.color = keep.map(function (i) { return trace.marker.color[i]; });
+      }
+      return trace;
+    });
+  };
+
+  MapView.prototype.layout = function () {
+    var layout = clone(this.payload.layout);
+    var view = this.payload.regions[this.region] || this.payload.regions[''];
+    var width = this.plot.clientWidth || 800;
+    layout.height = Math.round(Math.max(220, Math.min(this.embed ? 420 : 480, width * 0.56)));
+    layout.geo.center = view.center;
+    layout.geo.projection.scale = view.scale;
+    layout.geo.projection.rotation = { lon: 0 };
+    layout.geo.fitbounds = false;
+    return layout;
+  };
+
+  MapView.prototype.draw = function () {
+    var self = this;
+    return window.Plotly.react(this.plot, this.traces(), this.layout(), this.payload.config)
+      .then(function () {
+        self.plot.setAttribute('data-drawn', self.layer + '|' + self.region + '|' + (self.day || ''));
+      });
+  };
+
+  MapView.prototype.showLegend = function () {
+    var self = this;
+    this.figure.querySelectorAll('[data-legend]').forEach(function (el) {
+      el.hidden = el.getAttribute('data-legend') !== self.layer;
+    });
+  };
+
+  MapView.prototype.bindClicks = function () {
+    var self = this;
+    this.plot.on('plotly_click', function (event) {
+      var point = event && event.points && event.points[0];
+      if (!point || !point.customdata) { return; }
+      var url = self.payload.country_url.replace('XXX', point.customdata);
+      if (self.embed) {
+        window.open(url, '_blank', 'noopener');
+      } else {
+        window.location.assign(url);
+      }
+    });
+  };
+
+  MapView.prototype.bindControls = function (form) {
+    var self = this;
+    if (!form) { return; }
+    var layer = form.querySelector('[data-map-control="layer"]');
+    var region = form.querySelector('[data-map-control="region"]');
+    var slider = form.querySelector('[data-map-control="time"]');
+    var output = form.querySelector('output[for="' + (slider ? slider.id : '') + '"]');
+    var dateInput = form.querySelector('[data-time-date]');
+    var tableRows = document.querySelectorAll('#states-table tbody tr[data-region]');
+    var today = output ? output.textContent : '';
+
+    function remember() {
+      var params = new URLSearchParams(window.location.search);
+      [['layer', self.layer === 'pledge' ? '' : self.layer], ['region', self.region],
+        ['at', self.day || '']].forEach(function (pair) {
+        if (pair[1]) { params.set(pair[0], pair[1]); } else { params.delete(pair[0]); }
+      });
+      var query = params.toString();
+      window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
+    }
+
+    function timeVisible() {
+      var field = form.querySelector('[data-time-field]');
+      if (field) { field.hidden = self.layer !== 'pledge'; }
+    }
+
+    if (layer) {
+      layer.addEventListener('change', function () {
+        self.layer = layer.value;
+        self.showLegend();
+        timeVisible();
+        self.draw();
+        remember();
+      });
+    }
+    if (region) {
+      region.addEventListener('change', function () {
+        self.region = region.value;
+        tableRows.forEach(function (row) {
+          row.hidden = !!self.region && row.getAttribute('data-region') !== self.region;
+        });
+        self.draw();
+        remember();
+      });
+    }
+    if (slider) {
+      var steps = slider.getAttribute('data-steps').split(',');
+      slider.hidden = false;
+      if (output) { output.hidden = false; }
+      if (dateInput) {
+        dateInput.hidden = true;
+        if (dateInput.value) {
+          var index = steps.length - 1;
+          for (var i = 0; i < steps.length; i++) {
+            if (steps[i] >= dateInput.value) { index = i; break; }
+          }
+          slider.value = String(index);
+          self.day = dateInput.value;
+        }
+      }
+      var label = function () {
+        var last = Number(slider.value) === steps.length - 1;
+        var text = last && !self.day ? today : steps[Number(slider.value)];
+        if (output) { output.textContent = text; }
+        slider.setAttribute('aria-valuetext', text);
+      };
+      label();
+      slider.addEventListener('input', function () {
+        var i = Number(slider.value);
+        self.day = i === steps.length - 1 ? null : steps[i];
+        if (dateInput) { dateInput.value = self.day || ''; }
+        label();
+        self.draw();
+        remember();
+      });
+    }
+    timeVisible();
+  };
+
+  function start(figure) {
+    var view = new MapView(figure);
+    var error = figure.querySelector('.map-error');
+    var form = document.getElementById('map-controls');
+    loadTopojson(view.payload.topojson)
+      .then(function () {
+        var fallback = figure.querySelector('[data-map-fallback]');
+        if (fallback) { fallback.parentNode.removeChild(fallback); }
+        view.bindControls(form);
+        return view.draw();
+      })
+      .then(function () {
+        view.bindClicks();
+        // Redraw at the new width when the container changes size (rotation, a scrollbar
+        // appearing, a resized window): the figure is laid out for the width it had.
+        var resize = null;
+        var width = view.plot.clientWidth;
+        var redraw = function () {
+          if (view.plot.clientWidth === width) { return; }
+          width = view.plot.clientWidth;
+          window.clearTimeout(resize);
+          resize = window.setTimeout(function () { view.draw(); }, 150);
+        };
+        if (window.ResizeObserver) {
+          new window.ResizeObserver(redraw).observe(view.plot);
+        } else {
+          window.addEventListener('resize', redraw);
+        }
+      })
+      .catch(function (err) {
+        if (error) { error.hidden = false; }
+        if (window.console) { window.console.error(err); }
+      });
+  }
+
+  function init() {
+    if (!window.Plotly || !window.fetch) { return; }
+    document.querySelectorAll('[data-map]').forEach(start);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
