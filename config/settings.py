@@ -296,3 +296,14 @@ LOGGING = {
 # --- Product settings -------------------------------------------------------------------------
 CHILD_DATA_RETENTION_DAYS = env_int("CHILD_DATA_RETENTION_DAYS", default=90, minimum=1)
 SMALL_GROUP_THRESHOLD = 5
+
+# --- Open data: API and downloads (issue 5) -------------------------------------------------
+# Anonymous API clients are throttled per address on the shared cache (DRF answers 429 with
+# Retry-After); the address is taken from X-Forwarded-For only to TRUSTED_PROXY_DEPTH.
+API_ANON_THROTTLE_RATE = env_str("API_ANON_THROTTLE_RATE", "120/min")
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", default=60, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_DEPTH
+# Swagger UI must not call the public validator service (a third-party host).
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+# Dated releases of the downloads (CSV zip, XLSX, JSON), one folder per snapshot as-of time.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))

@@ -12,6 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("dashboards.api.urls")),
+    path("exports/", include("dashboards.exports_urls")),
+    path("data/", include("dashboards.data_urls")),
     path("", include("dashboards.urls")),
 ]
 
