@@ -307,3 +307,10 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_DEPTH
 SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
 # Dated releases of the downloads (CSV zip, XLSX, JSON), one folder per snapshot as-of time.
 EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
+# Names of the enums in the API schema (several fields are called "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "PledgeStatusEnum": "dashboards.api.serializers.PLEDGE_STATUS_VALUES",
+    "PledgeStatusOrNoInformationEnum": "dashboards.api.serializers.PLEDGE_STATUS_CHOICES",
+    "CapabilityStatusEnum": "dashboards.api.serializers.CAPABILITY_STATUS_VALUES",
+    "StrategyStatusEnum": "dashboards.api.serializers.STRATEGY_STATUS_VALUES",
+}

@@ -33,22 +33,30 @@ SLUG_PATTERN = r"^[-a-z0-9_]{1,80}$"
 TEXT_PATTERN = r"^[^\x00-\x1f]{1,120}$"
 
 
-def _pattern_filter(pattern: str, message: str):
-    """A CharFilter whose value must match `pattern` (documented as such in the schema)."""
+def pattern_filter(pattern: str, message: str, *, help_text: str, **kwargs):
+    """A CharFilter whose value must match `pattern`, documented as such in the schema."""
 
-    @extend_schema_field({"type": "string", "pattern": pattern})
+    @extend_schema_field({"type": "string", "pattern": pattern, "description": help_text})
     class PatternFilter(django_filters.CharFilter):
-        def __init__(self, *args, **kwargs):
-            kwargs.setdefault("validators", [RegexValidator(pattern, message)])
-            super().__init__(*args, **kwargs)
+        pass
 
-    return PatternFilter
+    return PatternFilter(validators=[RegexValidator(pattern, message)], **kwargs)
 
 
-Iso3Filter = _pattern_filter(ISO3_PATTERN, _("Give a three-letter ISO3 code."))
-CapabilityKeyFilter = _pattern_filter(CAPABILITY_PATTERN, _("Give a key such as mnr-03."))
-SlugFilter = _pattern_filter(SLUG_PATTERN, _("Give a key of lower-case letters and dashes."))
-TextFilter = _pattern_filter(TEXT_PATTERN, _("Give up to 120 printable characters."))
+def iso3_filter(**kwargs):
+    return pattern_filter(ISO3_PATTERN, _("Give a three-letter ISO3 code."), **kwargs)
+
+
+def capability_filter(**kwargs):
+    return pattern_filter(CAPABILITY_PATTERN, _("Give a key such as mnr-03."), **kwargs)
+
+
+def slug_filter(**kwargs):
+    return pattern_filter(SLUG_PATTERN, _("Give a key of lower-case letters and dashes."), **kwargs)
+
+
+def text_filter(**kwargs):
+    return pattern_filter(TEXT_PATTERN, _("Give up to 120 printable characters."), **kwargs)
 
 
 def _choices(values) -> list[tuple[str, str]]:
@@ -73,6 +81,7 @@ class SmallIntegerFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class BooleanChoiceFilter(django_filters.ChoiceFilter):
     """`true` or `false`, nothing else (django-filter's boolean ignores unknown words)."""
 
@@ -106,7 +115,7 @@ class CountryFilter(StrictFilterSet):
     region = django_filters.ChoiceFilter(
         choices=_choices(M49_REGIONS), help_text=_("M49 region, e.g. Africa.")
     )
-    sub_region = TextFilter(
+    sub_region = text_filter(
         field_name="sub_region", lookup_expr="iexact", help_text=_("M49 sub-region.")
     )
     un_status = django_filters.ChoiceFilter(choices=_choices(UNStatus.values))
@@ -126,7 +135,7 @@ class CountryFilter(StrictFilterSet):
         method="filter_strategy",
         help_text=_("Status of the current national strategy."),
     )
-    capability = CapabilityKeyFilter(
+    capability = capability_filter(
         method="filter_noop",
         help_text=_(
             "MNR capability key. Alone: states with public information on it; with "
@@ -174,11 +183,15 @@ class CountryFilter(StrictFilterSet):
 
 
 class PledgeEventFilter(StrictFilterSet):
-    country = Iso3Filter(method="filter_country", help_text=_("ISO3 code of the state."))
+    country = iso3_filter(method="filter_country", help_text=_("ISO3 code of the state."))
     region = django_filters.ChoiceFilter(
         field_name="pledge__country__region", choices=_choices(M49_REGIONS)
     )
-    sub_region = TextFilter(field_name="pledge__country__sub_region", lookup_expr="iexact")
+    sub_region = text_filter(
+        field_name="pledge__country__sub_region",
+        lookup_expr="iexact",
+        help_text=_("M49 sub-region."),
+    )
     status = django_filters.ChoiceFilter(
         field_name="to_status",
         choices=_choices(PLEDGE_STATUS_CHOICES[:-1]),
@@ -203,7 +216,7 @@ class PledgeEventFilter(StrictFilterSet):
 
 
 class CapabilityFilter(StrictFilterSet):
-    domain = SlugFilter(field_name="domain__key", help_text=_("MNR domain key."))
+    domain = slug_filter(field_name="domain__key", help_text=_("MNR domain key."))
 
     class Meta:
         fields: list[str] = []
@@ -213,7 +226,7 @@ class PartnerFilter(StrictFilterSet):
     type = django_filters.ChoiceFilter(
         field_name="partner_type", choices=_choices(PartnerType.values)
     )
-    country = Iso3Filter(
+    country = iso3_filter(
         method="filter_country", help_text=_("ISO3 code of a state the partner works in.")
     )
     region = django_filters.ChoiceFilter(
@@ -221,10 +234,10 @@ class PartnerFilter(StrictFilterSet):
         method="filter_region",
         help_text=_("Partners working in at least one state of this M49 region."),
     )
-    capability = CapabilityKeyFilter(
+    capability = capability_filter(
         method="filter_capability", help_text=_("MNR capability key the partner supports.")
     )
-    domain = SlugFilter(
+    domain = slug_filter(
         method="filter_domain", help_text=_("Partners supporting a capability of this domain.")
     )
     works_globally = BooleanChoiceFilter(help_text=_("Partners that work globally."))

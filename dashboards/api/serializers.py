@@ -19,7 +19,10 @@ from pledges.selectors import (
     UNStatus,
 )
 
-PLEDGE_STATUS_CHOICES = [*PledgeStatus.values, NO_INFORMATION]
+PLEDGE_STATUS_VALUES = list(PledgeStatus.values)
+PLEDGE_STATUS_CHOICES = [*PLEDGE_STATUS_VALUES, NO_INFORMATION]
+CAPABILITY_STATUS_VALUES = list(CapabilityStatusChoice.values)
+STRATEGY_STATUS_VALUES = list(StrategyStatus.values)
 
 
 class VerifiedField(serializers.BooleanField):
@@ -105,7 +108,7 @@ class PledgeSerializer(serializers.Serializer):
 
 
 class NationalStrategySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=StrategyStatus.values)
+    status = serializers.ChoiceField(choices=STRATEGY_STATUS_VALUES)
     title = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
     link = serializers.CharField()
@@ -119,7 +122,7 @@ class NationalStrategySerializer(serializers.Serializer):
 
 class CapabilityStatusSerializer(serializers.Serializer):
     capability = serializers.CharField(help_text=_("Capability key, mnr-01 … mnr-21."))
-    status = serializers.ChoiceField(choices=CapabilityStatusChoice.values)
+    status = serializers.ChoiceField(choices=CAPABILITY_STATUS_VALUES)
     note = serializers.CharField()
     source = SourceSerializer(allow_null=True)
     last_verified_at = serializers.DateTimeField(allow_null=True)
@@ -204,7 +207,7 @@ class PledgeEventSerializer(serializers.Serializer):
     country_name = serializers.CharField(source="pledge.country.short_name")
     pledge_text_version = serializers.IntegerField(source="pledge.pledge_text.version")
     from_status = serializers.SerializerMethodField()
-    to_status = serializers.ChoiceField(choices=PledgeStatus.values)
+    to_status = serializers.ChoiceField(choices=PLEDGE_STATUS_VALUES)
     event_date = serializers.DateField(help_text=_("When the change happened."))
     note = serializers.CharField()
     source = SourceSerializer(source="*")

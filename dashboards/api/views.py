@@ -122,6 +122,8 @@ class CountryList(CountryMixin, OpenDataListView):
 @extend_schema(
     tags=["countries"],
     summary="One state",
+    description="A state by its ISO3 code, with its verified pledge status, national "
+    "strategy and the 21 MNR capability statuses.",
     parameters=[COUNTRY_ISO3, *CACHE_HEADERS],
     responses=detail_responses(serializers.CountrySerializer),
 )
@@ -161,6 +163,7 @@ class PledgeEventList(OpenDataListView):
 @extend_schema(
     tags=["pledge events"],
     summary="One verified pledge status change",
+    description="A verified change by its id; an unverified or unknown id is a 404.",
     parameters=[
         OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH),
         *CACHE_HEADERS,
@@ -187,6 +190,7 @@ class PledgeEventDetail(OpenDataDetailView):
 @extend_schema(
     tags=["MNR framework"],
     summary="List the domains of the WeProtect Model National Response (2016)",
+    description="The 6 domains, each with its capabilities.",
     parameters=CACHE_HEADERS,
     responses=list_responses(serializers.DomainSerializer),
 )
@@ -203,6 +207,7 @@ class DomainList(OpenDataListView):
 @extend_schema(
     tags=["MNR framework"],
     summary="One MNR domain",
+    description="A domain by its key, with its capabilities.",
     parameters=[
         OpenApiParameter("key", {"type": "string", "pattern": filters.SLUG_PATTERN}, "path"),
         *CACHE_HEADERS,
@@ -220,6 +225,7 @@ class DomainDetail(OpenDataDetailView):
 @extend_schema(
     tags=["MNR framework"],
     summary="List the 21 MNR capabilities",
+    description="The 21 capabilities, described in our own words.",
     parameters=CACHE_HEADERS,
     responses=list_responses(serializers.CapabilitySerializer),
 )
@@ -237,6 +243,7 @@ class CapabilityList(OpenDataListView):
 @extend_schema(
     tags=["MNR framework"],
     summary="One MNR capability",
+    description="A capability by its key (mnr-01 … mnr-21).",
     parameters=[
         OpenApiParameter("key", {"type": "string", "pattern": filters.CAPABILITY_PATTERN}, "path"),
         *CACHE_HEADERS,
@@ -275,6 +282,7 @@ class PartnerList(OpenDataListView):
 @extend_schema(
     tags=["partners"],
     summary="One published partner",
+    description="A published partner by its key; unpublished partners are a 404.",
     parameters=[
         OpenApiParameter("slug", {"type": "string", "pattern": filters.SLUG_PATTERN}, "path"),
         *CACHE_HEADERS,
