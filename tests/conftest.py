@@ -65,3 +65,9 @@ def bob(db):
 def charlie(db):
     """Charlie, an outsider with no staff role."""
     return UserFactory(username="charlie", email="charlie@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _exports_dir(settings, tmp_path_factory):
+    """Export releases (built when public data change) go to a fresh folder per test."""
+    settings.EXPORTS_DIR = tmp_path_factory.mktemp("exports")
