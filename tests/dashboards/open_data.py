@@ -21,9 +21,7 @@ def publish(*, n: int, author, verifier) -> list[Country]:
         event = services.pledge_event_create(
             country=country,
             user=author,
-            **event_kwargs(
-                to_status=PledgeStatus.PLEDGED, event_date=dt.date(2026, 1, 1 + i % 28)
-            ),
+            **event_kwargs(to_status=PledgeStatus.PLEDGED, event_date=dt.date(2026, 1, 1 + i % 28)),
         )
         services.pledge_event_verify(event=event, user=verifier)
         strategy = services.national_strategy_create(
