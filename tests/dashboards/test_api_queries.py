@@ -58,7 +58,7 @@ def test_query_count_does_not_grow(alice, bob, django_assert_num_queries, size, 
         # when / then: `what` names the queries
         with django_assert_num_queries(queries):
             response = api.get(f"{url}{separator}page_size={page_size}")
-        assert response.status_code == 200, (path, response.content)
+        assert response.status_code == 200, (path, what, response.content)
 
 
 def test_warm_snapshot_endpoint_makes_no_query(django_assert_num_queries, settings, tmp_path):
