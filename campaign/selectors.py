@@ -11,6 +11,7 @@ from campaign.models import Campaign, EndorsementStatus, Outcome, Partner, Partn
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
+    PLEDGED_OR_BEYOND,
     PledgeStatus,
     UNStatus,
     country_status_rows,
@@ -85,7 +86,7 @@ def campaign_progress() -> CampaignProgress | None:
     counts = {str(status): 0 for status in order}
     for row in rows:
         counts[str(row.status)] += 1
-    pledged_total = sum(1 for r in rows if r.status in LADDER[LADDER.index(PledgeStatus.PLEDGED) :])
+    pledged_total = sum(1 for r in rows if r.status in PLEDGED_OR_BEYOND)
     pledged_members = pledged_member_count(rows)
     return CampaignProgress(
         slug=campaign.slug,

@@ -32,6 +32,7 @@ __all__ = [
     "LADDER",
     "NO_INFORMATION",
     "NO_INFORMATION_LABEL",
+    "PLEDGED_OR_BEYOND",
     "CapabilityStatusChoice",
     "CountryStatusRow",
     "PledgeStatus",

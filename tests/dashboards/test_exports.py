@@ -194,3 +194,15 @@ def test_data_page_makes_no_query_beyond_the_demo_flag(client, django_assert_num
     client.get("/data/")  # warms the cached demo flag
     with django_assert_num_queries(0):
         assert client.get("/data/").status_code == 200
+
+
+def test_export_release_command_builds_a_release_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("export_release", stdout=out)
+    call_command("export_release", stdout=out)
+    assert len(exports.release_list()) == 1
+    assert "Latest release: " in out.getvalue()
