@@ -322,3 +322,20 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Invitation links are allauth password-reset keys: valid for 3 days, usable once.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3, minimum=600)
+# --- Open data: API and downloads (issue 5) -------------------------------------------------
+# Anonymous API clients are throttled per address on the shared cache (DRF answers 429 with
+# Retry-After); the address is taken from X-Forwarded-For only to TRUSTED_PROXY_DEPTH.
+API_ANON_THROTTLE_RATE = env_str("API_ANON_THROTTLE_RATE", "120/min")
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", default=60, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_DEPTH
+# Swagger UI must not call the public validator service (a third-party host).
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+# Dated releases of the downloads (CSV zip, XLSX, JSON), one folder per snapshot as-of time.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
+# Names of the enums in the API schema (several fields are called "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "PledgeStatusEnum": "dashboards.api.serializers.PLEDGE_STATUS_VALUES",
+    "PledgeStatusOrNoInformationEnum": "dashboards.api.serializers.PLEDGE_STATUS_CHOICES",
+    "CapabilityStatusEnum": "dashboards.api.serializers.CAPABILITY_STATUS_VALUES",
+    "StrategyStatusEnum": "dashboards.api.serializers.STRATEGY_STATUS_VALUES",
+}

@@ -17,6 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("pledges.urls")),
     path("staff/engagements/", include("campaign.urls")),
+    path("api/", include("dashboards.api.urls")),
+    path("exports/", include("dashboards.exports_urls")),
+    path("data/", include("dashboards.data_urls")),
     path("", include("dashboards.urls")),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from pledges.models import (
     LADDER,
@@ -562,3 +563,113 @@ def current_capability_details_all() -> dict[str, dict[str, dict]]:
             else None,
         }
     return result
+
+
+# --- Open data: API and downloads -----------------------------------------------------------
+# Everything below returns verified public data only (`.public()` / `.current()`), with the
+# related rows prefetched so that a caller makes a fixed number of queries per page.
+
+# The five M49 regions (UN Statistics Division); every state belongs to exactly one.
+M49_REGIONS: tuple[str, ...] = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+
+
+def countries_public(*, pledge_text_id: int | None) -> QuerySet[Country]:
+    """All states with their verified pledge to one text, current strategy and capabilities.
+
+    Four queries whatever the number of states: the states, then one prefetch each for the
+    verified pledges, the current national strategies and the current capability statuses.
+    Read them from `public_pledges`, `current_strategies` and `current_capability_statuses`.
+    """
+    return Country.objects.order_by("short_name", "iso3").prefetch_related(
+        Prefetch(
+            "pledges",
+            queryset=Pledge.objects.public()
+            .filter(pledge_text_id=pledge_text_id)
+            .select_related("pledge_text"),
+            to_attr="public_pledges",
+        ),
+        Prefetch(
+            "strategies", queryset=NationalStrategy.objects.current(), to_attr="current_strategies"
+        ),
+        Prefetch(
+            "capability_statuses",
+            queryset=CapabilityStatus.objects.current()
+            .select_related("capability")
+            .order_by("capability__number"),
+            to_attr="current_capability_statuses",
+        ),
+    )
+
+
+def countries_with_pledge_status(
+    queryset: QuerySet[Country], *, statuses: list[str], pledge_text_id: int | None
+) -> QuerySet[Country]:
+    """States whose verified status is one of `statuses` ("no_information" included)."""
+    public = Pledge.objects.public().filter(pledge_text_id=pledge_text_id, country=OuterRef("pk"))
+    condition = Q(Exists(public.filter(status__in=statuses)))
+    if NO_INFORMATION in statuses:
+        condition |= ~Q(Exists(public))
+    return queryset.filter(condition)
+
+
+def countries_with_status_since(
+    queryset: QuerySet[Country],
+    *,
+    pledge_text_id: int | None,
+    since_from=None,
+    since_to=None,
+) -> QuerySet[Country]:
+    """States whose verified status dates from within [since_from, since_to]."""
+    public = Pledge.objects.public().filter(pledge_text_id=pledge_text_id, country=OuterRef("pk"))
+    if since_from is not None:
+        public = public.filter(status_date__gte=since_from)
+    if since_to is not None:
+        public = public.filter(status_date__lte=since_to)
+    return queryset.filter(Exists(public))
+
+
+def countries_with_capability(
+    queryset: QuerySet[Country], *, capability_key: str | None, status: str | None
+) -> QuerySet[Country]:
+    """States by current verified capability status.
+
+    With a key alone: states with public information on that capability. With a status
+    alone: states with at least one capability in that status. "no_public_information" also
+    matches a capability with no record at all.
+    """
+    current = CapabilityStatus.objects.current().filter(country=OuterRef("pk"))
+    if capability_key:
+        current = current.filter(capability__key=capability_key)
+    if status is None:
+        return queryset.filter(
+            Exists(current.exclude(status=CapabilityStatusChoice.NO_PUBLIC_INFORMATION))
+        )
+    if status != CapabilityStatusChoice.NO_PUBLIC_INFORMATION:
+        return queryset.filter(Exists(current.filter(status=status)))
+    if capability_key:
+        informed = current.exclude(status=CapabilityStatusChoice.NO_PUBLIC_INFORMATION)
+        return queryset.filter(~Exists(informed))
+    # Some capability of the framework has no informed current status for this state.
+    informed_for_capability = (
+        CapabilityStatus.objects.current()
+        .filter(country=OuterRef(OuterRef("pk")), capability=OuterRef("pk"))
+        .exclude(status=CapabilityStatusChoice.NO_PUBLIC_INFORMATION)
+    )
+    return queryset.filter(Exists(Capability.objects.filter(~Exists(informed_for_capability))))
+
+
+def countries_with_strategy_status(
+    queryset: QuerySet[Country], *, status: str
+) -> QuerySet[Country]:
+    """States whose current verified national strategy has this status."""
+    current = NationalStrategy.objects.current().filter(country=OuterRef("pk"), status=status)
+    return queryset.filter(Exists(current))
+
+
+def pledge_events_public() -> QuerySet[PledgeEvent]:
+    """Every verified pledge status change with its source, newest first (one query)."""
+    return (
+        PledgeEvent.objects.public()
+        .select_related("pledge__country", "pledge__pledge_text")
+        .order_by("-event_date", "-verified_at", "-pk")
+    )

@@ -74,3 +74,9 @@ def _snapshot_dir(settings, tmp_path):
 
     settings.SNAPSHOT_DIR = tmp_path / "snapshot"
     page_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _exports_dir(settings, tmp_path_factory):
+    """Export releases (built when public data change) go to a fresh folder per test."""
+    settings.EXPORTS_DIR = tmp_path_factory.mktemp("exports")

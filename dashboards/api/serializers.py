@@ -1,0 +1,435 @@
+"""Explicit output shapes of the open data API. No staff identities, no child data.
+
+Every serializer lists its fields; none is a ModelSerializer, so a new model field can never
+appear in the public API by accident. A verified record says `"verified": true`, never who.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaign.selectors import EndorsementStatus, PartnerType
+from pledges.selectors import (
+    NO_INFORMATION,
+    CapabilityStatusChoice,
+    PledgeStatus,
+    StrategyStatus,
+    UNStatus,
+)
+
+PLEDGE_STATUS_VALUES = list(PledgeStatus.values)
+PLEDGE_STATUS_CHOICES = [*PLEDGE_STATUS_VALUES, NO_INFORMATION]
+CAPABILITY_STATUS_VALUES = list(CapabilityStatusChoice.values)
+STRATEGY_STATUS_VALUES = list(StrategyStatus.values)
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _iso_datetime(value) -> str | None:
+    """As DRF renders a DateTimeField: ISO 8601, UTC as 'Z'."""
+    if value is None:
+        return None
+    return _DATETIME.to_representation(value)
+
+
+def _iso_date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _source(record, request) -> dict:
+    document = record.source_document
+    url = None
+    if document:
+        url = request.build_absolute_uri(document.url) if request else document.url
+    return {
+        "url": record.source_url,
+        "title": record.source_title,
+        "publisher": record.source_publisher,
+        "date": _iso_date(record.source_date),
+        "document_url": url,
+    }
+
+
+class VerifiedField(serializers.BooleanField):
+    """Always true: the API serves verified records only, and never says by whom."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", _("Always true: checked by a second staff member (four eyes).")
+        )
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return True
+
+
+class SourceSerializer(serializers.Serializer):
+    """The public evidence for a record."""
+
+    url = serializers.CharField(source="source_url", help_text=_("Link to the source."))
+    title = serializers.CharField(source="source_title")
+    publisher = serializers.CharField(source="source_publisher")
+    date = serializers.DateField(source="source_date", allow_null=True)
+    document_url = serializers.SerializerMethodField(
+        help_text=_("Uploaded copy of the source document, if any.")
+    )
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_document_url(self, record) -> str | None:
+        document = record.source_document
+        if not document:
+            return None
+        request = self.context.get("request")
+        url = document.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class CountryNamesSerializer(serializers.Serializer):
+    en = serializers.CharField(source="name_en")
+    fr = serializers.CharField(source="name_fr")
+    es = serializers.CharField(source="name_es")
+    ru = serializers.CharField(source="name_ru")
+    zh = serializers.CharField(source="name_zh")
+    ar = serializers.CharField(source="name_ar")
+
+
+class PledgeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=PLEDGE_STATUS_CHOICES,
+        help_text=_("Verified status on the ladder; 'no_information' when none is verified."),
+    )
+    since = serializers.DateField(allow_null=True, help_text=_("Date of the latest change."))
+    pledge_text_version = serializers.IntegerField(allow_null=True)
+    signed_by_office = serializers.CharField(help_text=_("An office, never a person."))
+    public_note = serializers.CharField()
+    last_verified_at = serializers.DateTimeField(allow_null=True)
+    verified = serializers.BooleanField()
+    is_demo = serializers.BooleanField(help_text=_("Invented demo data."))
+
+    @staticmethod
+    def from_country(country, *, pledge_text_version: int | None) -> dict:
+        pledge = country.public_pledges[0] if country.public_pledges else None
+        if pledge is None:
+            return {
+                "status": NO_INFORMATION,
+                "since": None,
+                "pledge_text_version": pledge_text_version,
+                "signed_by_office": "",
+                "public_note": "",
+                "last_verified_at": None,
+                "verified": False,
+                "is_demo": False,
+            }
+        return {
+            "status": pledge.status,
+            "since": pledge.status_date,
+            "pledge_text_version": pledge.pledge_text.version,
+            "signed_by_office": pledge.signed_by_office,
+            "public_note": pledge.public_note,
+            "last_verified_at": pledge.verified_at,
+            "verified": True,
+            "is_demo": pledge.is_demo,
+        }
+
+
+class NationalStrategySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=STRATEGY_STATUS_VALUES)
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    link = serializers.CharField()
+    references_mnr = serializers.BooleanField()
+    note = serializers.CharField()
+    source = SourceSerializer(source="*")
+    last_verified_at = serializers.DateTimeField(source="verified_at")
+    verified = VerifiedField()
+    is_demo = serializers.BooleanField()
+
+
+class CapabilityStatusSerializer(serializers.Serializer):
+    capability = serializers.CharField(help_text=_("Capability key, mnr-01 … mnr-21."))
+    status = serializers.ChoiceField(choices=CAPABILITY_STATUS_VALUES)
+    note = serializers.CharField()
+    source = SourceSerializer(allow_null=True)
+    last_verified_at = serializers.DateTimeField(allow_null=True)
+    verified = serializers.BooleanField()
+    is_demo = serializers.BooleanField()
+
+    @staticmethod
+    def rows_for(country, *, capability_keys: list[str]) -> list[dict]:
+        """All capabilities of the framework, 'no_public_information' where none is verified."""
+        current = {s.capability.key: s for s in country.current_capability_statuses}
+        rows = []
+        for key in capability_keys:
+            record = current.get(key)
+            if record is None:
+                rows.append(
+                    {
+                        "capability": key,
+                        "status": CapabilityStatusChoice.NO_PUBLIC_INFORMATION.value,
+                        "note": "",
+                        "source": None,
+                        "last_verified_at": None,
+                        "verified": False,
+                        "is_demo": False,
+                    }
+                )
+            else:
+                rows.append(
+                    {
+                        "capability": key,
+                        "status": record.status,
+                        "note": record.note,
+                        "source": record,
+                        "last_verified_at": record.verified_at,
+                        "verified": True,
+                        "is_demo": record.is_demo,
+                    }
+                )
+        return rows
+
+
+class CountrySerializer(serializers.Serializer):
+    iso3 = serializers.CharField(help_text=_("ISO 3166-1 alpha-3 code; the key of a state."))
+    iso2 = serializers.CharField()
+    m49 = serializers.IntegerField(help_text=_("UN M49 numeric code."))
+    name = serializers.CharField(source="short_name")
+    names = CountryNamesSerializer(source="*", help_text=_("Names in the six UN languages."))
+    region = serializers.CharField()
+    sub_region = serializers.CharField()
+    intermediate_region = serializers.CharField()
+    un_status = serializers.ChoiceField(choices=UNStatus.values)
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    pledge = serializers.SerializerMethodField()
+    national_strategy = serializers.SerializerMethodField()
+    capabilities = serializers.SerializerMethodField()
+
+    @extend_schema_field(PledgeSerializer)
+    def get_pledge(self, country) -> dict:
+        data = PledgeSerializer.from_country(
+            country, pledge_text_version=self.context.get("pledge_text_version")
+        )
+        return PledgeSerializer(data).data
+
+    @extend_schema_field(NationalStrategySerializer(allow_null=True))
+    def get_national_strategy(self, country) -> dict | None:
+        strategies = country.current_strategies
+        if not strategies:
+            return None
+        return NationalStrategySerializer(strategies[0], context=self.context).data
+
+    @extend_schema_field(CapabilityStatusSerializer(many=True))
+    def get_capabilities(self, country) -> list[dict]:
+        rows = CapabilityStatusSerializer.rows_for(
+            country, capability_keys=self.context["capability_keys"]
+        )
+        return CapabilityStatusSerializer(rows, many=True, context=self.context).data
+
+    def to_representation(self, country) -> dict:
+        """The declared shape, built directly: DRF's nested fields are slow for 195 states of 21.
+
+        tests/dashboards/test_api.py checks it equals the field-by-field serialisation.
+        """
+        if self.context.get("slow_path"):
+            return super().to_representation(country)
+        request = self.context.get("request")
+        pledge = PledgeSerializer.from_country(
+            country, pledge_text_version=self.context.get("pledge_text_version")
+        )
+        pledge["since"] = _iso_date(pledge["since"])
+        pledge["last_verified_at"] = _iso_datetime(pledge["last_verified_at"])
+        strategies = country.current_strategies
+        strategy = None
+        if strategies:
+            record = strategies[0]
+            strategy = {
+                "status": record.status,
+                "title": record.title,
+                "year": record.year,
+                "link": record.link,
+                "references_mnr": record.references_mnr,
+                "note": record.note,
+                "source": _source(record, request),
+                "last_verified_at": _iso_datetime(record.verified_at),
+                "verified": True,
+                "is_demo": record.is_demo,
+            }
+        capabilities = []
+        for row in CapabilityStatusSerializer.rows_for(
+            country, capability_keys=self.context["capability_keys"]
+        ):
+            record = row["source"]
+            capabilities.append(
+                {
+                    **row,
+                    "source": _source(record, request) if record is not None else None,
+                    "last_verified_at": _iso_datetime(row["last_verified_at"]),
+                }
+            )
+        return {
+            "iso3": country.iso3,
+            "iso2": country.iso2,
+            "m49": country.m49,
+            "name": country.short_name,
+            "names": {
+                "en": country.name_en,
+                "fr": country.name_fr,
+                "es": country.name_es,
+                "ru": country.name_ru,
+                "zh": country.name_zh,
+                "ar": country.name_ar,
+            },
+            "region": country.region,
+            "sub_region": country.sub_region,
+            "intermediate_region": country.intermediate_region,
+            "un_status": country.un_status,
+            "latitude": country.latitude,
+            "longitude": country.longitude,
+            "pledge": pledge,
+            "national_strategy": strategy,
+            "capabilities": capabilities,
+        }
+
+
+class PledgeEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    country = serializers.CharField(source="pledge.country.iso3", help_text=_("ISO3 code."))
+    country_name = serializers.CharField(source="pledge.country.short_name")
+    pledge_text_version = serializers.IntegerField(source="pledge.pledge_text.version")
+    from_status = serializers.SerializerMethodField()
+    to_status = serializers.ChoiceField(choices=PLEDGE_STATUS_VALUES)
+    event_date = serializers.DateField(help_text=_("When the change happened."))
+    note = serializers.CharField()
+    source = SourceSerializer(source="*")
+    verified = VerifiedField()
+    verified_at = serializers.DateTimeField()
+    is_demo = serializers.BooleanField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=PLEDGE_STATUS_CHOICES))
+    def get_from_status(self, event) -> str:
+        return event.from_status or NO_INFORMATION
+
+
+class CapabilitySummarySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DomainSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    mnr_version = serializers.CharField()
+    capabilities = CapabilitySummarySerializer(many=True)
+
+
+class CapabilitySerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("mnr-01 … mnr-21"))
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(help_text=_("What it means, in our words."))
+    mnr_version = serializers.CharField()
+    domain = serializers.CharField(source="domain.key")
+    domain_name = serializers.CharField(source="domain.name")
+
+
+class PartnerSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.ChoiceField(source="partner_type", choices=PartnerType.values)
+    website = serializers.CharField()
+    description = serializers.CharField()
+    endorsement = serializers.ChoiceField(choices=EndorsementStatus.values)
+    conflict_of_interest_disclosure = serializers.CharField(source="coi_disclosure")
+    works_globally = serializers.BooleanField()
+    outcomes = serializers.SerializerMethodField()
+    capabilities = serializers.SerializerMethodField()
+    countries = serializers.SerializerMethodField()
+    verified = VerifiedField()
+    is_demo = serializers.BooleanField()
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_outcomes(self, partner) -> list[int]:
+        return sorted(o.number for o in partner.outcomes.all())
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_capabilities(self, partner) -> list[str]:
+        return sorted(c.key for c in partner.capabilities.all())
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_countries(self, partner) -> list[str]:
+        return sorted(c.iso3 for c in partner.countries.all())
+
+
+class MilestoneSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    date = serializers.DateField()
+
+
+class OutcomeSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class StatusCountsSerializer(serializers.Serializer):
+    """Number of states (members and observers) at each verified status."""
+
+    def get_fields(self):
+        return {s: serializers.IntegerField() for s in PLEDGE_STATUS_CHOICES}
+
+
+class CampaignProgressSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    pledge_text_version = serializers.IntegerField()
+    pledge_text_title = serializers.CharField()
+    target_states = serializers.IntegerField(
+        help_text=_("Target number of UN Member States pledged by the launch.")
+    )
+    launch_date = serializers.DateField()
+    launch_event = serializers.CharField()
+    member_states = serializers.IntegerField()
+    observer_states = serializers.IntegerField()
+    pledged_member_states = serializers.IntegerField(
+        help_text=_("Member States at 'pledged' or beyond on the ladder (verified).")
+    )
+    pledged_observer_states = serializers.IntegerField()
+    status_counts = StatusCountsSerializer()
+    milestones = serializers.SerializerMethodField()
+    outcomes = serializers.SerializerMethodField()
+
+    @extend_schema_field(MilestoneSerializer(many=True))
+    def get_milestones(self, progress) -> list[dict]:
+        return [{"name": name, "date": day.isoformat()} for name, day in progress.milestones]
+
+    @extend_schema_field(OutcomeSerializer(many=True))
+    def get_outcomes(self, progress) -> list[dict]:
+        return [{"number": number, "title": title} for number, title in progress.outcomes]
+
+
+SNAPSHOT_SCHEMA = {
+    "type": "object",
+    "description": "The public snapshot: the one document the map reads (schema, as_of, "
+    "demo_data, campaign, ladder, domains, partners, states).",
+    "properties": {
+        "schema": {"type": "integer"},
+        "as_of": {"type": "string", "format": "date-time"},
+        "demo_data": {"type": "boolean"},
+        "states": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["schema", "as_of", "states"],
+}
+
+__all__ = [
+    "SNAPSHOT_SCHEMA",
+    "CampaignProgressSerializer",
+    "CapabilitySerializer",
+    "CountrySerializer",
+    "DomainSerializer",
+    "PartnerSerializer",
+    "PledgeEventSerializer",
+]
