@@ -11,6 +11,7 @@ first request when none exists; a rebuild with unchanged data adds no release.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import io
 import json
@@ -665,11 +666,23 @@ def _sha256(path: Path) -> str:
 
 def release_refresh() -> Release:
     """Write a new release if the public data changed since the latest one."""
+    root = _releases_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    # One builder at a time per machine (several workers may ask at once after a change).
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _release_refresh_locked()
+
+
+def _release_refresh_locked() -> Release:
     snapshot = snapshot_current()
+    latest = release_latest()
+    if latest is not None and latest.manifest.get("snapshot_etag") == snapshot.etag:
+        return latest  # another worker built it while this one waited for the lock
     tables = dataset_tables()
     digest = content_hash(tables)
-    latest = release_latest()
     if latest is not None and latest.manifest.get("content_hash") == digest:
+        _manifest_update(latest, snapshot_etag=snapshot.etag)
         return latest
     release_id = release_id_for(snapshot.as_of)
     existing = {r.id for r in release_list()}
@@ -677,15 +690,39 @@ def release_refresh() -> Release:
     base = release_id
     while release_id in existing:
         release_id, suffix = f"{base}-{suffix}", suffix + 1
-    return _release_write(release_id=release_id, as_of=snapshot.as_of, tables=tables, digest=digest)
+    return _release_write(
+        release_id=release_id,
+        as_of=snapshot.as_of,
+        tables=tables,
+        digest=digest,
+        snapshot_etag=snapshot.etag,
+    )
+
+
+def _manifest_update(release: Release, **values) -> None:
+    manifest = {**release.manifest, **values}
+    path = release.path / "manifest.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+    release.manifest.update(values)
 
 
 def release_ensure() -> Release:
-    """The latest release, building the first one if there is none yet."""
-    return release_latest() or release_refresh()
+    """The release of the current public snapshot: built on the first request after a change.
+
+    A cheap check (the snapshot's ETag against the latest release's manifest) on every
+    request; the files are built only when the public data changed since.
+    """
+    latest = release_latest()
+    if latest is not None and latest.manifest.get("snapshot_etag") == snapshot_current().etag:
+        return latest
+    return release_refresh()
 
 
-def _release_write(*, release_id: str, as_of: str, tables: dict, digest: str) -> Release:
+def _release_write(
+    *, release_id: str, as_of: str, tables: dict, digest: str, snapshot_etag: str
+) -> Release:
     root = _releases_dir()
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
@@ -704,6 +741,7 @@ def _release_write(*, release_id: str, as_of: str, tables: dict, digest: str) ->
             "as_of": as_of,
             "created_at": timezone.now().isoformat(timespec="seconds"),
             "content_hash": digest,
+            "snapshot_etag": snapshot_etag,
             "demo_data": info["demo_data"],
             "licence": LICENCE_NAME,
             "citation": info["citation"],

@@ -120,11 +120,15 @@ def test_each_change_adds_a_dated_release_and_the_old_one_stays(
     with time_machine.travel("2026-05-01 10:00:00Z", tick=False):
         first = exports.release_ensure()
     assert first.id == exports.release_id_for(first.as_of)
-    # when a verified change lands later (the signal rebuilds snapshot and release)
+    # when a verified change lands later (the signal rebuilds the snapshot) and someone
+    # then asks for the downloads (the release is built on that first request)
     with time_machine.travel("2026-05-02 09:30:00Z", tick=False):
         event = services.pledge_event_create(country=country("PER"), user=alice, **event_kwargs())
         with django_capture_on_commit_callbacks(execute=True):
             services.pledge_event_verify(event=event, user=bob)
+    assert len(exports.release_list()) == 1  # verification itself builds no files
+    with time_machine.travel("2026-05-02 11:00:00Z", tick=False):
+        exports.release_ensure()
     # then there are two releases, the newest first, and both download
     releases = exports.release_list()
     assert [r.id for r in releases] == ["20260502T093000Z", first.id]
