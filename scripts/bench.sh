@@ -112,7 +112,7 @@ run_wrk() {  # run_wrk <label> <url> [header]
   echo "## make bench — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
   echo "Machine: $(nproc) CPUs, $(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) RAM; $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $("$NGINX_BIN" -v 2>&1)"
-  echo "Server: $(head -n 50 "$OUT/server.log" | grep -o 'gunicorn [a-z]*, [0-9]* workers x [0-9]* threads')"
+  echo "Server: $(head -n 50 "$OUT/server.log" | grep -oE '(gunicorn [a-z]*|granian \(WSGI\)), [0-9]* workers x [0-9]* threads')"
   echo "Load: wrk -t$THREADS_WRK -c$CONNECTIONS -d$DURATION --latency (pages with Accept-Encoding: gzip, br, as browsers send; snapshot without, the same bytes nginx serves)"
   echo
   echo "| URL                                    |     req/s |      p50 |      p99 | errors |"

@@ -3,8 +3,10 @@
 # static files (whitenoise), migrations and reference data applied, the public snapshot
 # built, then gunicorn with several workers. Used by `make serve` and `make bench`.
 #
-# Environment: HOST (127.0.0.1), PORT (8000), WORKERS (CPUs + 1), THREADS (2),
-# WORKER_CLASS (gthread; measured against sync in docs/benchmarks.md), and the app's own settings (DATABASE_URL, REDIS_URL, ...).
+# Environment: HOST (127.0.0.1), PORT (8000), APP_SERVER (granian, or gunicorn; measured in
+# docs/benchmarks.md), WORKERS (CPUs for granian, CPUs + 1 for gunicorn), THREADS (2),
+# WORKER_CLASS (gunicorn only: gthread or sync), and the app's own settings
+# (DATABASE_URL, REDIS_URL, ...).
 # SECRET_KEY: taken from the environment, else generated once into var/secret_key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +15,12 @@ PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 CPUS=$(nproc 2>/dev/null || echo 2)
-WORKERS=${WORKERS:-$((CPUS + 1))}
+APP_SERVER=${APP_SERVER:-granian}
+if [ "$APP_SERVER" = "granian" ]; then
+  WORKERS=${WORKERS:-$CPUS}   # granian's HTTP layer is Rust threads: one process per CPU
+else
+  WORKERS=${WORKERS:-$((CPUS + 1))}
+fi
 THREADS=${THREADS:-2}
 WORKER_CLASS=${WORKER_CLASS:-gthread}
 
@@ -43,6 +50,12 @@ if [ "${SEED_DEMO:-0}" = "1" ]; then
 fi
 "$PY" manage.py snapshot_refresh
 
+if [ "$APP_SERVER" = "granian" ]; then
+  echo "Global Pledge Tracker (production settings) at http://$HOST:$PORT/ — granian (WSGI), $WORKERS workers x $THREADS threads"
+  exec .venv/bin/granian --interface wsgi --host "$HOST" --port "$PORT" \
+    --workers "$WORKERS" --blocking-threads "$THREADS" --no-ws --log-level warning \
+    --respawn-failed-workers config.wsgi:application
+fi
 echo "Global Pledge Tracker (production settings) at http://$HOST:$PORT/ — gunicorn $WORKER_CLASS, $WORKERS workers x $THREADS threads"
 exec .venv/bin/gunicorn config.wsgi \
   --bind "$HOST:$PORT" \
