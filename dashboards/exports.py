@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -717,7 +718,14 @@ def release_ensure() -> Release:
     latest = release_latest()
     if latest is not None and latest.manifest.get("snapshot_etag") == snapshot_current().etag:
         return latest
-    return release_refresh()
+    try:
+        return release_refresh()
+    except DatabaseError:
+        if latest is None:
+            raise
+        # The database is down: the previous release stays the best we can offer (OPS-02).
+        logger.exception("Export release not rebuilt; serving the last one")
+        return latest
 
 
 def _release_write(

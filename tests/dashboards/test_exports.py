@@ -210,3 +210,23 @@ def test_export_release_command_builds_a_release_once():
     call_command("export_release", stdout=out)
     assert len(exports.release_list()) == 1
     assert "Latest release: " in out.getvalue()
+
+
+def test_database_down_still_serves_the_last_release(client, monkeypatch):
+    from django.db import OperationalError
+
+    from dashboards import snapshot
+
+    # given a release, then a change of the public data while the database goes down
+    first = exports.release_ensure()
+    monkeypatch.setattr(exports, "snapshot_current", lambda: snapshot.Snapshot(b"{}", '"x"', "t"))
+
+    def down():
+        raise OperationalError("database is down")
+
+    monkeypatch.setattr(exports, "dataset_tables", down)
+    # when
+    response = client.get("/exports/latest.json")
+    # then
+    assert response.status_code == 200
+    assert exports.release_ensure().id == first.id
