@@ -43,13 +43,11 @@ __all__ = [
     "country_list",
     "country_status_rows",
     "current_capability_details_all",
-    "current_capability_statuses_all",
     "current_strategies_all",
     "demo_data_present",
     "domain_list",
     "pledge_text_current",
     "pledged_member_count",
-    "public_events_all",
     "public_events_with_sources_all",
     "public_pledges_all",
 ]
@@ -132,15 +130,6 @@ def pledged_member_count(rows: list[CountryStatusRow]) -> int:
     return sum(1 for r in rows if r.status in PLEDGED_OR_BEYOND and r.un_status == UNStatus.MEMBER)
 
 
-def public_events_for_country(*, country: Country):
-    return (
-        PledgeEvent.objects.public()
-        .filter(pledge__country=country)
-        .select_related("pledge__pledge_text")
-        .order_by("-event_date", "-verified_at")
-    )
-
-
 def current_capability_statuses(*, country: Country):
     return CapabilityStatus.objects.current().filter(country=country).select_related("capability")
 
@@ -149,27 +138,8 @@ def current_strategy(*, country: Country) -> NationalStrategy | None:
     return NationalStrategy.objects.current().filter(country=country).first()
 
 
-def public_events_all():
-    """Every verified status change (for history views and the map's time slider)."""
-    return (
-        PledgeEvent.objects.public()
-        .select_related("pledge")
-        .order_by("event_date", "verified_at")
-        .only("pledge__country_id", "from_status", "to_status", "event_date", "verified_at")
-    )
-
-
 def current_strategies_all() -> dict[str, NationalStrategy]:
     return {s.country_id: s for s in NationalStrategy.objects.current()}
-
-
-def current_capability_statuses_all() -> dict[str, dict[str, str]]:
-    """{iso3: {capability key: status}} for the current verified statuses."""
-    result: dict[str, dict[str, str]] = {}
-    rows = CapabilityStatus.objects.current().values_list("country_id", "capability__key", "status")
-    for iso3, key, status in rows:
-        result.setdefault(iso3, {})[key] = status
-    return result
 
 
 # --- The public changelog of a country ------------------------------------------------------
@@ -363,47 +333,34 @@ class HistoryEntry:
     why: str
 
 
+_EVIDENCE_FIELDS = (
+    "source_url",
+    "source_document",
+    "source_title",
+    "source_publisher",
+    "source_date",
+)
+_REVIEW_FIELDS = ("review_state", "review_comment")
 _HISTORY_FIELDS = {
     "pledgeevent": [
         "from_status",
         "to_status",
         "event_date",
-        "source_url",
-        "source_document",
-        "source_title",
-        "source_publisher",
-        "source_date",
+        *_EVIDENCE_FIELDS,
         "note",
-        "review_state",
-        "review_comment",
+        *_REVIEW_FIELDS,
     ],
     "pledge": ["status", "status_date", "signed_by_office", "public_note"],
-    "capabilitystatus": [
-        "status",
-        "source_url",
-        "source_document",
-        "source_title",
-        "source_publisher",
-        "source_date",
-        "note",
-        "review_state",
-        "review_comment",
-        "is_current",
-    ],
+    "capabilitystatus": ["status", *_EVIDENCE_FIELDS, "note", *_REVIEW_FIELDS, "is_current"],
     "nationalstrategy": [
         "status",
         "title",
         "year",
         "link",
         "references_mnr",
-        "source_url",
-        "source_document",
-        "source_title",
-        "source_publisher",
-        "source_date",
+        *_EVIDENCE_FIELDS,
         "note",
-        "review_state",
-        "review_comment",
+        *_REVIEW_FIELDS,
         "is_current",
     ],
 }
