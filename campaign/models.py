@@ -56,6 +56,9 @@ class Campaign(LockedModel):
     launch_event = models.CharField(_("launch event"), max_length=200)
     outcomes = models.ManyToManyField(Outcome, blank=True, verbose_name=_("outcomes"))
 
+    # The campaign's public settings change only through a verified Revision.
+    revisable_fields = ("name", "target_states", "launch_date", "launch_event")
+
     objects = AuditedQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -140,6 +143,18 @@ class Partner(Reviewable):
     )
     countries = models.ManyToManyField(Country, blank=True, verbose_name=_("countries worked in"))
     works_globally = models.BooleanField(_("works globally"), default=False)
+
+    # What staff may change on a published partner, through a verified Revision.
+    revisable_fields = (
+        "name",
+        "partner_type",
+        "website",
+        "description",
+        "endorsement",
+        "coi_disclosure",
+        "works_globally",
+    )
+    revisable_m2m = ("outcomes", "capabilities", "countries")
 
     history = HistoricalRecords(m2m_fields=[outcomes, capabilities, countries])
 

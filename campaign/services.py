@@ -12,10 +12,11 @@ from campaign.models import Campaign, Engagement, Milestone, Outcome, Partner
 from pledges.models import Capability, ReviewState
 from pledges.services import (
     LoadReport,
+    model_permission,
+    permission_require,
     pledge_text_load,
-    public_change_announce,
     reference_upsert,
-    review_verify,
+    reviewable_verify,
 )
 
 
@@ -93,19 +94,18 @@ def partners_reference_load(*, path: Path, report: LoadReport) -> None:
         report.count("created", name)
 
 
-def partner_verify(*, partner: Partner, user, expected_lock_version: int | None = None) -> Partner:
-
-    with transaction.atomic():
-        partner = Partner.objects.select_for_update().get(pk=partner.pk)
-        review_verify(partner, user=user, expected_lock_version=expected_lock_version)
-        public_change_announce()
-    return partner
+def partner_verify(*, partner: Partner, user, expected_lock_version: int) -> Partner:
+    return reviewable_verify(record=partner, user=user, expected_lock_version=expected_lock_version)
 
 
 def partner_create(*, user, countries=(), outcomes=(), capabilities=(), reason: str = "", **values):
     """Add a partner as a draft: it is published when a second person verifies it."""
+    permission_require(
+        user=user, permission=model_permission(Partner, "add"), action="add", model=Partner
+    )
     with transaction.atomic():
-        partner = Partner(created_by=user, **values)
+        partner = Partner(created_by=user, last_changed_by=user, **values)
+        partner._history_user = user
         if reason:
             partner._change_reason = reason
         partner.full_clean()
@@ -123,7 +123,11 @@ def partner_create(*, user, countries=(), outcomes=(), capabilities=(), reason: 
 
 
 def engagement_create(*, user, is_demo: bool = False, **values) -> Engagement:
+    permission_require(
+        user=user, permission=model_permission(Engagement, "add"), action="add", model=Engagement
+    )
     engagement = Engagement(created_by=user, is_demo=is_demo, **values)
+    engagement._history_user = user
     engagement.full_clean()
     engagement.save()
     return engagement
@@ -133,10 +137,17 @@ def engagement_update(
     *, engagement: Engagement, user, expected_lock_version: int, values: dict, reason: str = ""
 ) -> Engagement:
     """Save an edit made on `expected_lock_version`; a stale one raises StaleEditError."""
+    permission_require(
+        user=user,
+        permission=model_permission(Engagement, "change"),
+        action="change",
+        record=engagement,
+    )
     with transaction.atomic():
         engagement.lock_version = expected_lock_version
         for name, value in values.items():
             setattr(engagement, name, value)
+        engagement._history_user = user
         if reason:
             engagement._change_reason = reason
         engagement.full_clean()

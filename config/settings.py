@@ -339,3 +339,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "CapabilityStatusEnum": "dashboards.api.serializers.CAPABILITY_STATUS_VALUES",
     "StrategyStatusEnum": "dashboards.api.serializers.STRATEGY_STATUS_VALUES",
 }
+# History keeps the "why" of every change as text: staff may write 300 characters, a return
+# comment 2,000 and an import "Imported from <file name>, line N"; simple-history's default
+# varchar(100) made PostgreSQL answer 500 where SQLite silently kept them.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from typing import Any
 
 from django.conf import settings
 
-from pledges.models import SecurityEvent
+from pledges.models import SecurityEvent, SecurityEventKind
+
+# The request being answered, if any: services write the log without taking a request, and
+# the log still records the address and path (bound by staff.middleware for every request).
+_current_request: ContextVar[Any] = ContextVar("gpt_current_request", default=None)
+
+
+def request_bind(request) -> Token:
+    return _current_request.set(request)
+
+
+def request_unbind(token: Token) -> None:
+    _current_request.reset(token)
+
 
 # Keys that must never be stored, whatever a caller passes in `detail`.
 _FORBIDDEN_KEYS = {"password", "password1", "password2", "token", "secret", "code", "key", "text"}
@@ -38,6 +52,12 @@ def security_event_log(
     }
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
+    if request is None:
+        request = _current_request.get()
+    if request is not None and kind == SecurityEventKind.PERMISSION_DENIED:
+        # The 403 this becomes is already logged, with its reason: the middleware that logs
+        # every 403 on staff pages does not log it a second time.
+        request.security_denial_logged = True
     return SecurityEvent.objects.create(
         kind=kind,
         user=user,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pledges import services
+from pledges.audit import security_event_log
 from pledges.models import (
     EARLIEST_DATE,
     Capability,
@@ -36,7 +38,10 @@ from pledges.models import (
     PledgeEvent,
     PledgeStatus,
     ReviewState,
+    SecurityEventKind,
 )
+from pledges.roles import IMPORT
+from pledges.services import permission_require
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -382,13 +387,29 @@ def import_plan(*, importer: Importer, content: bytes, filename: str = "") -> Im
 
 
 def import_apply(*, importer: Importer, content: bytes, filename: str, user) -> ImportPlan:
-    """Plan again and apply every row in one transaction; any bad row rejects the whole file."""
+    """Plan again and apply every row in one transaction; any bad row rejects the whole file.
+
+    The import permission is checked here, and each row goes through the service that
+    checks its own permission: an import can do nothing its user could not do by hand.
+    """
+    permission_require(user=user, permission=IMPORT, action="import")
     with transaction.atomic():
         plan = import_plan(importer=importer, content=content, filename=filename)
         if not plan.ok:
             raise ImportRejected(plan)
         for row in plan.to_apply:
             importer.apply_row(row=row, user=user, filename=filename)
+        security_event_log(
+            kind=SecurityEventKind.IMPORT,
+            user=user,
+            detail={
+                "importer": importer.key,
+                "filename": filename[:200],
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "rows_applied": len(plan.to_apply),
+                "rows_skipped": len(plan.skipped),
+            },
+        )
     return plan
 
 

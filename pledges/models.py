@@ -6,8 +6,11 @@ This app is the core: it imports no other app of the project.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -78,8 +81,51 @@ class ReviewableQuerySet(AuditedQuerySet):
         return self.filter(review_state=ReviewState.DRAFT)
 
 
+# Control characters refused in any stored text: everything below U+0020 except tab, line
+# feed and carriage return, plus DEL. PostgreSQL cannot store NUL at all (SQLite can), so a
+# NUL must be a clear validation error on every door, never an HTTP 500 on one database only.
+_FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text_field_errors(instance: models.Model, *, exclude=None) -> dict[str, list[str]]:
+    """The text rules every door shares: allowed characters, and TextField lengths.
+
+    Django validates a CharField's max_length but not a TextField's (it only sizes the form
+    widget), so a note of 100,000 characters would pass full_clean(); here it does not.
+    """
+    errors: dict[str, list[str]] = {}
+    for field in instance._meta.concrete_fields:
+        if exclude and field.name in exclude:
+            continue
+        if not isinstance(field, models.CharField | models.TextField):
+            continue
+        value = getattr(instance, field.attname, None)
+        if not isinstance(value, str):
+            continue
+        if _FORBIDDEN_CONTROL.search(value):
+            errors.setdefault(field.name, []).append(
+                str(_("This text contains a control character (such as NUL); remove it."))
+            )
+        if (
+            isinstance(field, models.TextField)
+            and field.max_length
+            and len(value) > field.max_length
+        ):
+            errors.setdefault(field.name, []).append(
+                str(
+                    _("Ensure this text has at most %(limit)d characters (it has %(length)d).")
+                    % {"limit": field.max_length, "length": len(value)}
+                )
+            )
+    return errors
+
+
 class LockedModel(models.Model):
-    """Optimistic locking: a save based on an older version is refused (AUD-03)."""
+    """Optimistic locking: a save based on an older version is refused (AUD-03).
+
+    Also the one validation path for stored text (see text_field_errors): every staff-edited
+    model is a LockedModel, and every door saves it through full_clean().
+    """
 
     lock_version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Bumped on every save; a stale save is refused.")
@@ -113,6 +159,17 @@ class LockedModel(models.Model):
                 raise
         return None
 
+    def clean_fields(self, exclude=None):
+        errors: dict[str, list] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name, messages in text_field_errors(self, exclude=exclude).items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
 
 def validate_not_future(value: dt.date) -> None:
     if value and value > timezone.localdate():
@@ -139,6 +196,16 @@ class Reviewable(LockedModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+    # Who last changed the content (the author, or whoever revised it since). Together with
+    # the record's history it names everyone who may not verify it (four eyes).
+    last_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified by"),
@@ -166,6 +233,13 @@ class Reviewable(LockedModel):
                 | Q(created_by__isnull=True)
                 | ~Q(verified_by=F("created_by")),
                 violation_error_message=_("The verifier must be a different person."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_verifier_is_not_last_changer",
+                condition=Q(verified_by__isnull=True)
+                | Q(last_changed_by__isnull=True)
+                | ~Q(verified_by=F("last_changed_by")),
+                violation_error_message=_("The verifier must not have changed the record."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_verified_has_time",
@@ -465,6 +539,9 @@ class Pledge(LockedModel):
     public_note = models.TextField(_("public note"), max_length=2000, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    # Public fields staff may change: only through a Revision that a second person verifies.
+    revisable_fields = ("signed_by_office", "public_note")
+
     objects = PledgeQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -696,6 +773,51 @@ class NationalStrategy(Reviewable, Evidence):
         validate_not_future(self.source_date)
         if self.year and self.year > timezone.localdate().year:
             raise ValidationError({"year": _("This year is in the future.")})
+
+
+# --- Revisions of published records (four eyes on edits) -------------------------------------
+
+
+class Revision(Reviewable):
+    """A proposed change to a published record: the record stays as it is, and public, until
+    a different person verifies the revision; then the values are applied in one save.
+
+    Which fields a model lets staff revise is its `revisable_fields` (and `revisable_m2m`)
+    attribute, so the core needs no knowledge of the apps built on it.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    target = GenericForeignKey("content_type", "object_id")
+    # Field name -> proposed value, as the field serialises it (value_to_string / pk lists).
+    values = models.JSONField(_("proposed values"), default=dict)
+    # The version of the published record the revision was made from: if the record changed
+    # since (another revision was verified), applying this one would undo that: refused.
+    base_lock_version = models.PositiveIntegerField(_("based on version"))
+    reason = models.TextField(_("why"), max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(Reviewable.Meta):
+        ordering = ["-created_at"]
+        verbose_name = _("revision of a published record")
+        verbose_name_plural = _("revisions of published records")
+        constraints = [
+            *Reviewable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(review_state__in=["draft", "returned"]),
+                name="revision_one_open_per_record",
+                violation_error_message=_(
+                    "A revision of this record is already awaiting verification."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.name} #{self.object_id} (revision {self.pk})"
 
 
 class DemoDataSet(models.Model):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import selectors, services
-from pledges.audit import security_event_log
 from pledges.forms import (
     CapabilityStatusForm,
     ImportUploadForm,
@@ -28,7 +27,6 @@ from pledges.imports import IMPORTERS, ImportRejected, import_apply, import_plan
 from pledges.models import (
     Capability,
     Country,
-    SecurityEventKind,
     StaleEditError,
 )
 from pledges.roles import IMPORT, VERIFY
@@ -328,12 +326,6 @@ def review_detail(request, kind: str, pk: int):
             form.add_error(None, exc)
         else:
             verified = decision == ReviewForm.VERIFY
-            security_event_log(
-                kind=SecurityEventKind.VERIFICATION if verified else SecurityEventKind.RETURNED,
-                user=request.user,
-                request=request,
-                detail={"record": kind, "id": record.pk},
-            )
             messages.success(
                 request,
                 _("Verified: the change is now public.")
@@ -426,18 +418,6 @@ def import_apply_view(request, kind: str):
             status=400,
         )
     del request.session[IMPORT_SESSION_KEY]
-    security_event_log(
-        kind=SecurityEventKind.IMPORT,
-        user=request.user,
-        request=request,
-        detail={
-            "importer": importer.key,
-            "filename": staged["filename"][:200],
-            "sha256": staged["sha256"],
-            "rows_applied": len(plan.to_apply),
-            "rows_skipped": len(plan.skipped),
-        },
-    )
     messages.success(
         request,
         _("Imported %(applied)d changes as drafts awaiting verification (%(skipped)d skipped).")

@@ -55,13 +55,19 @@ def _fresh_cache():
 @pytest.fixture
 def alice(db):
     """Alice, an editor who logs changes."""
-    return UserFactory(username="alice", email="alice@example.org", is_staff=True)
+    from tests.staff import with_role
+
+    user = UserFactory(username="alice", email="alice@example.org", is_staff=True)
+    return with_role(user, "editor")
 
 
 @pytest.fixture
 def bob(db):
     """Bob, a verifier on Alice's team."""
-    return UserFactory(username="bob", email="bob@example.org", is_staff=True)
+    from tests.staff import with_role
+
+    user = UserFactory(username="bob", email="bob@example.org", is_staff=True)
+    return with_role(user, "verifier")
 
 
 @pytest.fixture

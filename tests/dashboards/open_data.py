@@ -23,7 +23,9 @@ def publish(*, n: int, author, verifier) -> list[Country]:
             user=author,
             **event_kwargs(to_status=PledgeStatus.PLEDGED, event_date=dt.date(2026, 1, 1 + i % 28)),
         )
-        services.pledge_event_verify(event=event, user=verifier)
+        services.pledge_event_verify(
+            event=event, user=verifier, expected_lock_version=event.lock_version
+        )
         strategy = services.national_strategy_create(
             country=country,
             user=author,
@@ -32,7 +34,9 @@ def publish(*, n: int, author, verifier) -> list[Country]:
             year=2024,
             source_url="https://example.org/strategy",
         )
-        services.national_strategy_verify(record=strategy, user=verifier)
+        services.national_strategy_verify(
+            record=strategy, user=verifier, expected_lock_version=strategy.lock_version
+        )
         for cap in caps:
             record = services.capability_status_create(
                 country=country,
@@ -42,5 +46,7 @@ def publish(*, n: int, author, verifier) -> list[Country]:
                 source_url="https://example.org/capability",
                 source_title="Law",
             )
-            services.capability_status_verify(record=record, user=verifier)
+            services.capability_status_verify(
+                record=record, user=verifier, expected_lock_version=record.lock_version
+            )
     return states

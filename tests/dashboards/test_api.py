@@ -331,7 +331,7 @@ def test_etag_changes_when_the_data_change(api, alice, bob):
     before = api.get("/api/v1/countries/GHA/")["ETag"]
     event = services.pledge_event_create(country=country("GHA"), user=alice, **event_kwargs())
     assert api.get("/api/v1/countries/GHA/")["ETag"] == before  # a draft changes nothing
-    services.pledge_event_verify(event=event, user=bob)
+    services.pledge_event_verify(event=event, user=bob, expected_lock_version=event.lock_version)
     response = api.get("/api/v1/countries/GHA/", HTTP_IF_NONE_MATCH=before)
     assert response.status_code == 200
     assert response["ETag"] != before

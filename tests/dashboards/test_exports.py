@@ -100,7 +100,7 @@ def test_text_that_looks_like_a_formula_is_never_a_formula(client, alice, bob):
     event = services.pledge_event_create(
         country=country("GHA"), user=alice, **event_kwargs(note='=HYPERLINK("x","y")')
     )
-    services.pledge_event_verify(event=event, user=bob)
+    services.pledge_event_verify(event=event, user=bob, expected_lock_version=event.lock_version)
     release = exports.release_refresh()
     # then the CSV shows it as text, and the XLSX cell is a string
     with zipfile.ZipFile(release.file_path("csv")) as archive:
@@ -125,7 +125,9 @@ def test_each_change_adds_a_dated_release_and_the_old_one_stays(
     with time_machine.travel("2026-05-02 09:30:00Z", tick=False):
         event = services.pledge_event_create(country=country("PER"), user=alice, **event_kwargs())
         with django_capture_on_commit_callbacks(execute=True):
-            services.pledge_event_verify(event=event, user=bob)
+            services.pledge_event_verify(
+                event=event, user=bob, expected_lock_version=event.lock_version
+            )
     assert len(exports.release_list()) == 1  # verification itself builds no files
     with time_machine.travel("2026-05-02 11:00:00Z", tick=False):
         exports.release_ensure()

@@ -23,6 +23,7 @@ from dashboards import exports
 from pledges import services
 from pledges.models import Capability, Country, Pledge
 from tests.factories import UserFactory
+from tests.staff import with_role
 
 STATES = ["GHA", "NOR", "PER", "FJI", "VAT"]
 STATUSES = ["in_dialogue", "intends_to_pledge", "pledged", "declined"]
@@ -86,12 +87,15 @@ class NothingPrivateLeaks(TestCase):
         cache.clear()
         # given three staff members with distinctive names and e-mail addresses
         staff = [
-            UserFactory(
-                username=f"{name}user",
-                email=f"{name.lower()}@example.org",
-                first_name=name,
-                last_name=f"{name}son",
-                is_staff=True,
+            with_role(
+                UserFactory(
+                    username=f"{name}user",
+                    email=f"{name.lower()}@example.org",
+                    first_name=name,
+                    last_name=f"{name}son",
+                    is_staff=True,
+                ),
+                "admin",
             )
             for name in staff_names
         ]
@@ -119,7 +123,12 @@ class NothingPrivateLeaks(TestCase):
                 _verify(a["kind"], record, verifier)
                 public.append(secret)
             elif a["outcome"] == "return":
-                services.review_return(record=record, user=verifier, comment=f"{secret} fix it")
+                services.review_return(
+                    record=record,
+                    user=verifier,
+                    comment=f"{secret} fix it",
+                    expected_lock_version=record.lock_version,
+                )
                 private.append(secret)
             else:
                 private.append(secret)
@@ -169,13 +178,19 @@ def _verify(kind: str, record, verifier) -> None:
     from campaign.services import partner_verify
 
     if kind == "event":
-        services.pledge_event_verify(event=record, user=verifier)
+        services.pledge_event_verify(
+            event=record, user=verifier, expected_lock_version=record.lock_version
+        )
     elif kind == "capability":
-        services.capability_status_verify(record=record, user=verifier)
+        services.capability_status_verify(
+            record=record, user=verifier, expected_lock_version=record.lock_version
+        )
     elif kind == "strategy":
-        services.national_strategy_verify(record=record, user=verifier)
+        services.national_strategy_verify(
+            record=record, user=verifier, expected_lock_version=record.lock_version
+        )
     else:
-        partner_verify(partner=record, user=verifier)
+        partner_verify(partner=record, user=verifier, expected_lock_version=record.lock_version)
 
 
 def test_api_schema_has_no_staff_or_child_fields():

@@ -146,7 +146,9 @@ def test_snapshot_is_rebuilt_when_a_change_is_verified_and_only_then(
     assert "Pledged" not in page.split("Public changelog")[0]
     # when a second person verifies it
     with django_capture_on_commit_callbacks(execute=True):
-        services.pledge_event_verify(event=draft, user=bob)
+        services.pledge_event_verify(
+            event=draft, user=bob, expected_lock_version=draft.lock_version
+        )
     # then the snapshot is rebuilt once, and the pages show it
     assert len(builds) == 2
     html = client.get("/countries/KEN/").content.decode()

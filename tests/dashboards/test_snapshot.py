@@ -24,7 +24,9 @@ def test_snapshot_holds_all_195_states_and_only_verified_data(
     assert kenya["pledge"]["status"] == "no_information"
     # when a verifier confirms it, the snapshot is rebuilt
     with django_capture_on_commit_callbacks(execute=True):
-        services.pledge_event_verify(event=draft, user=bob)
+        services.pledge_event_verify(
+            event=draft, user=bob, expected_lock_version=draft.lock_version
+        )
     kenya = next(s for s in snapshot_current().data["states"] if s["iso3"] == "KEN")
     assert (kenya["pledge"]["status"], kenya["pledge"]["since"]) == ("pledged", "2026-03-01")
 

@@ -73,7 +73,7 @@ def test_another_staff_member_verifies_through_the_admin(client, admin_user, dra
 
 
 def test_a_verified_event_is_read_only_in_the_admin(client, admin_user, bob, draft):
-    services.pledge_event_verify(event=draft, user=bob)
+    services.pledge_event_verify(event=draft, user=bob, expected_lock_version=draft.lock_version)
     client.force_login(admin_user)
     url = f"/admin/pledges/pledgeevent/{draft.pk}/change/"
     client.post(url, form_data(PledgeEvent.objects.get(pk=draft.pk), to_status="reporting"))

@@ -86,11 +86,18 @@ def registry_with_history(editor, verifier, settings, tmp_path):
         reason="From the ministry",
         **event_kwargs(to_status="pledged", source_url=""),
     )
-    services.pledge_event_verify(event=event, user=verifier)
+    services.pledge_event_verify(
+        event=event, user=verifier, expected_lock_version=event.lock_version
+    )
     draft = services.pledge_event_create(
         country=kenya, user=editor, **event_kwargs(to_status="strategy_adopted")
     )
-    services.review_return(record=draft, user=verifier, comment="Which strategy?")
+    services.review_return(
+        record=draft,
+        user=verifier,
+        comment="Which strategy?",
+        expected_lock_version=draft.lock_version,
+    )
     engagement_create(
         user=editor,
         country=kenya,

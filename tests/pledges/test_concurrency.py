@@ -21,8 +21,10 @@ WRITERS = textwrap.dedent(
 
     from pledges import services
     from pledges.models import Country, PledgeEvent
+    from pledges.roles import roles_ensure
 
     user = get_user_model().objects.create(username="writer")
+    user.groups.add(roles_ensure()["editor"])
     states = list(Country.objects.order_by("iso3")[:8])
     errors = []
 

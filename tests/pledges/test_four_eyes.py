@@ -18,6 +18,7 @@ from pledges.models import (
 )
 from pledges.selectors import country_status_rows
 from tests.factories import UserFactory, country, event_kwargs
+from tests.staff import with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,9 @@ def test_a_logged_change_is_a_draft_and_not_public(alice):
 def test_the_author_cannot_verify_their_own_change(alice):
     event = services.pledge_event_create(country=country("KEN"), user=alice, **event_kwargs())
     with pytest.raises(PermissionDenied):
-        services.pledge_event_verify(event=event, user=alice)
+        services.pledge_event_verify(
+            event=event, user=alice, expected_lock_version=event.lock_version
+        )
     assert not PledgeEvent.objects.public().exists()
 
 
@@ -44,7 +47,7 @@ def test_a_second_person_verifies_and_the_status_becomes_public(alice, bob):
     event = services.pledge_event_create(
         country=country("KEN"), user=alice, **event_kwargs(to_status=PledgeStatus.PLEDGED)
     )
-    services.pledge_event_verify(event=event, user=bob)
+    services.pledge_event_verify(event=event, user=bob, expected_lock_version=event.lock_version)
     pledge = Pledge.objects.public().get(country__iso3="KEN")
     assert pledge.status == "pledged"
     assert pledge.status_date == dt.date(2026, 3, 1)
@@ -54,16 +57,27 @@ def test_a_second_person_verifies_and_the_status_becomes_public(alice, bob):
 
 def test_a_verified_change_cannot_be_verified_again(alice, bob):
     event = services.pledge_event_create(country=country("KEN"), user=alice, **event_kwargs())
-    services.pledge_event_verify(event=event, user=bob)
+    services.pledge_event_verify(event=event, user=bob, expected_lock_version=event.lock_version)
     with pytest.raises(ValidationError):
-        services.pledge_event_verify(event=event, user=UserFactory())
+        services.pledge_event_verify(
+            event=event,
+            user=with_role(UserFactory(), "verifier"),
+            expected_lock_version=event.lock_version,
+        )
 
 
 def test_returned_change_stays_private_with_the_comment(alice, bob):
     event = services.pledge_event_create(country=country("KEN"), user=alice, **event_kwargs())
     with pytest.raises(ValidationError):
-        services.review_return(record=event, user=bob, comment="  ")
-    services.review_return(record=event, user=bob, comment="The link is broken.")
+        services.review_return(
+            record=event, user=bob, comment="  ", expected_lock_version=event.lock_version
+        )
+    services.review_return(
+        record=event,
+        user=bob,
+        comment="The link is broken.",
+        expected_lock_version=event.lock_version,
+    )
     event.refresh_from_db()
     assert (event.review_state, event.review_comment) == ("returned", "The link is broken.")
     assert not PledgeEvent.objects.public().exists()
@@ -80,8 +94,8 @@ def test_an_older_verified_event_does_not_override_a_newer_status(alice, bob):
         user=alice,
         **event_kwargs(to_status=PledgeStatus.IN_DIALOGUE, event_date=dt.date(2026, 1, 1)),
     )
-    services.pledge_event_verify(event=newer, user=bob)
-    services.pledge_event_verify(event=older, user=bob)
+    services.pledge_event_verify(event=newer, user=bob, expected_lock_version=newer.lock_version)
+    services.pledge_event_verify(event=older, user=bob, expected_lock_version=older.lock_version)
     assert Pledge.objects.get(country__iso3="KEN").status == "pledged"
 
 
@@ -89,7 +103,7 @@ def test_history_records_who_changed_what(alice, bob):
     event = services.pledge_event_create(
         country=country("KEN"), user=alice, reason="From the minister's speech", **event_kwargs()
     )
-    services.pledge_event_verify(event=event, user=bob)
+    services.pledge_event_verify(event=event, user=bob, expected_lock_version=event.lock_version)
     records = list(event.history.order_by("history_date"))
     assert [r.review_state for r in records] == ["draft", "verified"]
     assert records[0].history_change_reason == "From the minister's speech"
@@ -161,10 +175,18 @@ def test_property_nothing_unverified_is_ever_public(actions, alice, bob, charlie
                     )
                 )
             elif logged and action == "verify":
-                services.pledge_event_verify(event=logged[which % len(logged)], user=user)
+                services.pledge_event_verify(
+                    event=logged[which % len(logged)],
+                    user=user,
+                    expected_lock_version=logged[which % len(logged)].lock_version,
+                )
             elif logged and action == "return":
+                target = logged[which % len(logged)]
                 services.review_return(
-                    record=logged[which % len(logged)], user=user, comment="Check it"
+                    record=target,
+                    user=user,
+                    comment="Check it",
+                    expected_lock_version=target.lock_version,
                 )
             elif logged and action == "edit":
                 record = PledgeEvent.objects.get(pk=logged[which % len(logged)].pk)

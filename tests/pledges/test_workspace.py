@@ -60,8 +60,8 @@ def test_the_workspace_is_for_signed_in_staff_only(client, charlie, alice_client
     assert alice_client.get("/staff/").status_code == 200
 
 
-def test_a_viewer_cannot_record_changes(alice):
-    viewer = with_role(alice, Role.VIEWER)
+def test_a_viewer_cannot_record_changes(db):
+    viewer = with_role(UserFactory(username="vera"), Role.VIEWER)
     response = signed_in(viewer).post("/staff/countries/KEN/pledge/new/", pledge_form())
     assert response.status_code == 403
     assert not PledgeEvent.objects.exists()
@@ -173,7 +173,7 @@ def test_a_verifier_verifies_and_the_change_becomes_public(alice_client, bob_cli
     assert response.status_code == 302
     assert Pledge.objects.public().get(country__iso3="KEN").status == "pledged"
     logged = SecurityEvent.objects.get(kind="verification")
-    assert logged.user == verifier and logged.detail == {"record": "pledge-event", "id": event.pk}
+    assert logged.user == verifier and logged.detail == {"record": "pledges.pledgeevent", "id": event.pk}
 
 
 def test_the_author_cannot_verify_their_own_change(alice):
@@ -299,7 +299,9 @@ def test_the_public_changelog_has_verified_changes_with_sources_only(editor, ver
     verified = services.pledge_event_create(
         country=kenya, user=editor, **event_kwargs(to_status="in_dialogue")
     )
-    services.pledge_event_verify(event=verified, user=verifier)
+    services.pledge_event_verify(
+        event=verified, user=verifier, expected_lock_version=verified.lock_version
+    )
     services.pledge_event_create(
         country=kenya, user=editor, **event_kwargs(to_status="pledged", source_title="Draft")
     )
@@ -327,7 +329,9 @@ def test_the_public_changelog_makes_three_queries(
                 to_status=["in_dialogue", "pledged"][n % 2], event_date=dt.date(2026, 1, n + 1)
             ),
         )
-        services.pledge_event_verify(event=event, user=verifier)
+        services.pledge_event_verify(
+            event=event, user=verifier, expected_lock_version=event.lock_version
+        )
     # 1 pledge events, 2 capability statuses (with capabilities), 3 strategies
     with django_assert_num_queries(3):
         entries = country_public_changelog(country=kenya)
@@ -360,7 +364,9 @@ def test_the_country_history_says_who_when_before_after_and_why(alice_client, bo
 
 def test_the_country_workspace_shows_drafts_and_the_changelog(alice_client, editor, verifier):
     event = services.pledge_event_create(country=country("KEN"), user=editor, **event_kwargs())
-    services.pledge_event_verify(event=event, user=verifier)
+    services.pledge_event_verify(
+        event=event, user=verifier, expected_lock_version=event.lock_version
+    )
     services.pledge_event_create(
         country=country("KEN"), user=editor, **event_kwargs(to_status="pledged")
     )
