@@ -277,6 +277,18 @@ def public_change_announce() -> None:
     transaction.on_commit(lambda: public_data_changed.send(sender=Pledge))
 
 
+def review_allowed_require(*, record, user, action: str) -> None:
+    """The refusals of verify and return: the permission, then four eyes.
+
+    Checked before the service's transaction, on a fresh read, so that the security-log
+    row of a refusal is not rolled back with it; inside the transaction the version check
+    (expected_lock_version) guarantees the record is still the one checked here.
+    """
+    permission_require(user=user, permission=VERIFY, action=action, record=record)
+    fresh = type(record)._default_manager.filter(pk=record.pk).first()
+    four_eyes_require(record=fresh or record, user=user, action=action)
+
+
 def review_verify(record, *, user, expected_lock_version: int) -> None:
     """The four-eyes step: a different person with the verify permission, on the version
     they saw. Callers lock the row first and apply what follows from it (status, current)."""
@@ -299,6 +311,7 @@ def review_verify(record, *, user, expected_lock_version: int) -> None:
 
 def review_return(*, record, user, comment: str, expected_lock_version: int) -> None:
     """Send a draft back to its author with a comment; it stays private."""
+    review_allowed_require(record=record, user=user, action="return")
     with transaction.atomic():
         record = type(record)._default_manager.select_for_update().get(pk=record.pk)
         permission_require(user=user, permission=VERIFY, action="return", record=record)
@@ -385,6 +398,7 @@ def pledge_event_create(
 
 def pledge_event_verify(*, event: PledgeEvent, user, expected_lock_version: int) -> PledgeEvent:
     """Verify a draft status change; the pledge's status follows the latest verified event."""
+    review_allowed_require(record=event, user=user, action="verify")
     with transaction.atomic():
         event = PledgeEvent.objects.select_for_update().select_related("pledge").get(pk=event.pk)
         review_verify(event, user=user, expected_lock_version=expected_lock_version)
@@ -455,6 +469,7 @@ def _make_current(record, siblings: models.QuerySet, *, user) -> None:
 def capability_status_verify(
     *, record: CapabilityStatus, user, expected_lock_version: int
 ) -> CapabilityStatus:
+    review_allowed_require(record=record, user=user, action="verify")
     with transaction.atomic():
         record = CapabilityStatus.objects.select_for_update().get(pk=record.pk)
         review_verify(record, user=user, expected_lock_version=expected_lock_version)
@@ -488,6 +503,7 @@ def national_strategy_create(
 def national_strategy_verify(
     *, record: NationalStrategy, user, expected_lock_version: int
 ) -> NationalStrategy:
+    review_allowed_require(record=record, user=user, action="verify")
     with transaction.atomic():
         record = NationalStrategy.objects.select_for_update().get(pk=record.pk)
         review_verify(record, user=user, expected_lock_version=expected_lock_version)
@@ -498,6 +514,7 @@ def national_strategy_verify(
 
 def reviewable_verify(*, record, user, expected_lock_version: int):
     """Verify a draft whose verification has no consequence beyond publishing it (partners)."""
+    review_allowed_require(record=record, user=user, action="verify")
     with transaction.atomic():
         record = type(record)._default_manager.select_for_update().get(pk=record.pk)
         review_verify(record, user=user, expected_lock_version=expected_lock_version)
@@ -526,18 +543,18 @@ def review_draft_update(
         action="change",
         record=record,
     )
+    if record.created_by_id is not None and record.created_by_id != user.pk:
+        raise _denied(
+            user=user,
+            action="change",
+            record=record,
+            why="not the author",
+            message=_("Only the person who logged this change can revise it."),
+        )
     with transaction.atomic():
         record = type(record)._default_manager.select_for_update().get(pk=record.pk)
         if record.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
             raise ValidationError(_("Only a draft or a returned change can be revised."))
-        if record.created_by_id is not None and record.created_by_id != user.pk:
-            raise _denied(
-                user=user,
-                action="change",
-                record=record,
-                why="not the author",
-                message=_("Only the person who logged this change can revise it."),
-            )
         _check_lock(record, expected_lock_version)
         for name, value in values.items():
             if name == "source_document" and value is None:
@@ -662,6 +679,7 @@ def revision_propose(
 
 def revision_verify(*, revision: Revision, user, expected_lock_version: int) -> Revision:
     """Verify a revision: its values are applied to the published record in one save."""
+    review_allowed_require(record=revision, user=user, action="verify")
     with transaction.atomic():
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         model = revision.content_type.model_class()

@@ -173,7 +173,10 @@ def test_a_verifier_verifies_and_the_change_becomes_public(alice_client, bob_cli
     assert response.status_code == 302
     assert Pledge.objects.public().get(country__iso3="KEN").status == "pledged"
     logged = SecurityEvent.objects.get(kind="verification")
-    assert logged.user == verifier and logged.detail == {"record": "pledges.pledgeevent", "id": event.pk}
+    assert logged.user == verifier and logged.detail == {
+        "record": "pledges.pledgeevent",
+        "id": event.pk,
+    }
 
 
 def test_the_author_cannot_verify_their_own_change(alice):
