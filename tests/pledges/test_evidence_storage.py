@@ -39,6 +39,26 @@ def test_the_default_evidence_folder_is_outside_media_root(tmp_path):
     assert moved.stdout.strip() == str(tmp_path)
 
 
+def test_an_s3_bucket_is_one_setting_away():
+    result = run_django(
+        "from django.conf import settings as s; e = s.STORAGES['evidence']; "
+        "print(e['BACKEND'], e['OPTIONS']['bucket_name'], e['OPTIONS']['default_acl'])",
+        **PRODUCTION,
+        EVIDENCE_S3_BUCKET="pledge-evidence",
+    )
+    if importlib.util.find_spec("storages") is None:
+        # without django-storages installed, start-up says what to install
+        assert result.returncode != 0
+        assert "EVIDENCE_S3_BUCKET" in result.stderr.splitlines()[-1]
+    else:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [
+            "storages.backends.s3.S3Storage",
+            "pledge-evidence",
+            "private",
+        ]
+
+
 @pytest.mark.parametrize(
     ("uploaded", "kept"),
     [
