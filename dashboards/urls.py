@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from dashboards import views
+from dashboards import evidence, views
 
 app_name = "dashboards"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
     path("embed/map/", views.embed_map, name="embed_map"),
     path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),
+    path("evidence/<path:name>", evidence.evidence_document, name="evidence_document"),
 ]

@@ -22,7 +22,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.core.management.color import no_style
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import connection, models, transaction
@@ -82,19 +82,32 @@ def migration_heads() -> dict[str, str]:
     return dict(sorted(heads.items()))
 
 
-def _file_names(model: type[models.Model]) -> list[str]:
-    fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
-    names = []
-    for field in fields:
+def _file_fields(model: type[models.Model]) -> list[tuple[str, Storage]]:
+    """(column, storage) of each file a model's rows name; history rows name their record's."""
+    record_model = getattr(model, "instance_type", model)  # a django-simple-history model
+    return [
+        (field.name, field.storage)
+        for field in record_model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    ]
+
+
+def _files_named(model: type[models.Model]) -> list[tuple[Storage, str]]:
+    files = []
+    for field, storage in _file_fields(model):
         values = model._base_manager.exclude(**{field: ""}).values_list(field, flat=True)
-        names.extend(v for v in values if v)
-    return names
+        files.extend((storage, v) for v in values if v)
+    return files
+
+
+def _files_named_all() -> dict[str, Storage]:
+    """{name: storage} of every file any row names (names are unique: random folders)."""
+    return {name: storage for model in archive_models() for storage, name in _files_named(model)}
 
 
 def archive_export(*, target: IO[bytes]) -> dict[str, Any]:
     """Write every record to `target` as a zip archive; return the manifest."""
     counts: dict[str, int] = {}
-    files: set[str] = set()
     labels = []
     with transaction.atomic(), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for model in archive_models():
@@ -105,11 +118,10 @@ def archive_export(*, target: IO[bytes]) -> dict[str, Any]:
             archive.writestr(f"data/{label}.json", data)
             counts[label] = queryset.count()
             labels.append(label)
-            files.update(_file_names(model))
         stored = []
-        for name in sorted(files):
-            if default_storage.exists(name):
-                with default_storage.open(name, "rb") as handle:
+        for name, storage in sorted(_files_named_all().items()):
+            if storage.exists(name):
+                with storage.open(name, "rb") as handle:
                     archive.writestr(f"media/{name}", handle.read())
                 stored.append(name)
         manifest = {
@@ -207,9 +219,12 @@ def archive_import(*, source: IO[bytes]) -> dict[str, Any]:
                     cursor.execute(statement)
             if loaded != manifest["counts"]:
                 raise ArchiveError(_("The archive's counts do not match its data: not imported."))
+        # Each file goes back to the storage of the field that names it.
+        storages_by_name = _files_named_all()
         for name in manifest.get("media", []):
-            if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(archive.read(f"media/{name}")))
+            storage = storages_by_name.get(name, default_storage)
+            if not storage.exists(name):
+                storage.save(name, ContentFile(archive.read(f"media/{name}")))
     return manifest
 
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pledges.storage import evidence_storage_get, evidence_upload_to
+
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
 
@@ -262,10 +264,13 @@ class Evidence(models.Model):
     """Where a public fact comes from: a link and/or an uploaded document."""
 
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    # Private, under a random name; served by the evidence view to who may see it.
     source_document = models.FileField(
         _("source document"),
-        upload_to="evidence/%Y/%m/",
+        storage=evidence_storage_get,
+        upload_to=evidence_upload_to,
         blank=True,
+        db_index=True,
         help_text=_("A PDF or image, up to 10 MB."),
     )
     source_title = models.CharField(_("source title"), max_length=300, blank=True)

@@ -27,6 +27,12 @@ from pledges.models import (
     UNStatus,
 )
 from pledges.services import DEMO_CACHE_KEY, pledge_text_current
+from pledges.storage import (
+    evidence_content_type,
+    evidence_download_name,
+    evidence_name_is_valid,
+    evidence_storage,
+)
 
 __all__ = [
     "LADDER",
@@ -629,4 +635,65 @@ def pledge_events_public() -> QuerySet[PledgeEvent]:
         PledgeEvent.objects.public()
         .select_related("pledge__country", "pledge__pledge_text")
         .order_by("-event_date", "-verified_at", "-pk")
+    )
+
+
+# --- Evidence documents ---------------------------------------------------------------------
+
+EVIDENCE_MODELS = (PledgeEvent, CapabilityStatus, NationalStrategy)
+
+
+@dataclass(frozen=True)
+class EvidenceDocument:
+    """An evidence document that the asking user may open."""
+
+    name: str  # in the evidence storage
+    filename: str  # the uploaded file's own name, for the download
+    content_type: str
+    is_public: bool  # a verified record's: the same for everyone
+
+    def open(self):
+        """The file, from the evidence storage (FileNotFoundError if it is not there)."""
+        return evidence_storage.open(self.name, "rb")
+
+
+def _evidence_is_public(name: str) -> bool:
+    return any(
+        model.objects.public().filter(source_document=name).exists() for model in EVIDENCE_MODELS
+    )
+
+
+def _evidence_is_staff_visible(name: str, *, user) -> bool:
+    for model in EVIDENCE_MODELS:
+        if not user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+            continue
+        # Earlier versions of a record name their documents in its history.
+        if (
+            model._base_manager.filter(source_document=name).exists()
+            or model.history.filter(source_document=name).exists()
+        ):
+            return True
+    return False
+
+
+def evidence_document_get(*, user, name: str) -> EvidenceDocument | None:
+    """The document `name` if `user` may open it; None otherwise, whether it exists or not.
+
+    Anyone may open a verified record's document. Staff who may view a kind of record
+    (pledges.view_pledgeevent, ...) may open any of its documents, drafts and earlier
+    versions included. Up to 3 queries for the public, 3 more for staff.
+    """
+    if not evidence_name_is_valid(name):
+        return None
+    if _evidence_is_public(name):
+        is_public = True
+    elif user.is_authenticated and _evidence_is_staff_visible(name, user=user):
+        is_public = False
+    else:
+        return None
+    return EvidenceDocument(
+        name=name,
+        filename=evidence_download_name(name),
+        content_type=evidence_content_type(name),
+        is_public=is_public,
     )

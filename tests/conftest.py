@@ -89,3 +89,15 @@ def _snapshot_dir(settings, tmp_path):
 def _exports_dir(settings, tmp_path_factory):
     """Export releases (built when public data change) go to a fresh folder per test."""
     settings.EXPORTS_DIR = tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(autouse=True)
+def _evidence_dir(settings, tmp_path):
+    """Uploaded evidence goes to the test's own folder (never the worktree's var/evidence)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence", "base_url": "/evidence/"},
+        },
+    }

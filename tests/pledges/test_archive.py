@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -76,8 +77,7 @@ def database_empty() -> None:
 
 
 @pytest.fixture
-def registry_with_history(editor, verifier, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def registry_with_history(editor, verifier):
     kenya = country("KEN")
     event = services.pledge_event_create(
         country=kenya,
@@ -98,6 +98,19 @@ def registry_with_history(editor, verifier, settings, tmp_path):
         comment="Which strategy?",
         expected_lock_version=draft.lock_version,
     )
+    # A document replaced in a draft is named only in the record's history.
+    revised = services.pledge_event_create(
+        country=country("FRA"),
+        user=editor,
+        source_document=SimpleUploadedFile("first.pdf", b"%PDF-1.4 first"),
+        **event_kwargs(source_url=""),
+    )
+    services.review_draft_update(
+        record=revised,
+        user=editor,
+        expected_lock_version=revised.lock_version,
+        values={"source_document": SimpleUploadedFile("second.pdf", b"%PDF-1.4 second")},
+    )
     engagement_create(
         user=editor,
         country=kenya,
@@ -110,7 +123,7 @@ def registry_with_history(editor, verifier, settings, tmp_path):
 
 
 def test_export_then_import_into_an_empty_database_gives_identical_data(
-    registry_with_history, settings, tmp_path
+    registry_with_history, tmp_path
 ):
     # given
     before = every_row()
@@ -119,7 +132,7 @@ def test_export_then_import_into_an_empty_database_gives_identical_data(
     # when
     manifest = archive_export(target=buffer)
     database_empty()
-    (tmp_path / "media").rename(tmp_path / "old-media")
+    (tmp_path / "evidence").rename(tmp_path / "old-evidence")
     buffer.seek(0)
     archive_import(source=buffer)
     # then every table is as it was, row for row
@@ -130,9 +143,13 @@ def test_export_then_import_into_an_empty_database_gives_identical_data(
     assert manifest["counts"]["pledges.historicalpledgeevent"] == len(
         before["pledges_historicalpledgeevent"]
     )
-    # and the uploaded evidence came back
+    # and the uploaded evidence came back to its storage, replaced documents included
     event = PledgeEvent.objects.get(pk=registry_with_history.pk)
     assert event.source_document.read() == b"%PDF-1.4 test"
+    first = PledgeEvent.history.get(source_document__endswith="/first.pdf").source_document
+    with storages["evidence"].open(first) as handle:
+        assert handle.read() == b"%PDF-1.4 first"
+    assert len(manifest["media"]) == 3  # decision.pdf, first.pdf, second.pdf
     # and new records get fresh ids (the sequences were reset after the import)
     newer = services.pledge_event_create(
         country=country("FRA"), user=event.created_by, **event_kwargs()

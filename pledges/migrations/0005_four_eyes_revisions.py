@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('pledges', '0003_security_event_log'),
+        ('pledges', '0004_evidence_storage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
