@@ -58,7 +58,9 @@ def draft(editor):
 @pytest.fixture
 def published(draft, verifier):
     """The same event, verified by Bob: public."""
-    return services.pledge_event_verify(event=draft, user=verifier)
+    return services.pledge_event_verify(
+        event=draft, user=verifier, expected_lock_version=draft.lock_version
+    )
 
 
 @pytest.fixture
@@ -156,7 +158,12 @@ def test_staff_without_the_view_permission_and_outsiders_get_404(draft, charlie,
 
 
 def test_a_returned_records_document_is_not_public(draft, verifier, client, bob_client):
-    services.review_return(record=draft, user=verifier, comment="Which decision?")
+    services.review_return(
+        record=draft,
+        user=verifier,
+        comment="Which decision?",
+        expected_lock_version=draft.lock_version,
+    )
     assert client.get(draft.source_document.url).status_code == 404
     assert bob_client.get(draft.source_document.url).status_code == 200
 
@@ -164,7 +171,9 @@ def test_a_returned_records_document_is_not_public(draft, verifier, client, bob_
 def test_a_document_becomes_public_when_its_record_is_verified(draft, verifier, client):
     # a 404 answered before verification is not kept by any cache
     assert client.get(draft.source_document.url).status_code == 404
-    services.pledge_event_verify(event=draft, user=verifier)
+    services.pledge_event_verify(
+        event=draft, user=verifier, expected_lock_version=draft.lock_version
+    )
     assert client.get(draft.source_document.url).status_code == 200
 
 
@@ -179,7 +188,9 @@ def test_a_replaced_document_stays_open_to_staff_only(editor, verifier, client, 
         values={"source_document": upload("decision-signed.pdf", b"%PDF-1.4 signed")},
         reason="The signed copy",
     )
-    services.pledge_event_verify(event=event, user=verifier)
+    services.pledge_event_verify(
+        event=event, user=verifier, expected_lock_version=event.lock_version
+    )
     # then the earlier document, kept in the record's history, opens for staff only
     assert body(bob_client.get(first_url)) == PDF
     assert client.get(first_url).status_code == 404
