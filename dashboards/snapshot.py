@@ -232,7 +232,8 @@ def _disk_path() -> Path:
 def _disk_token() -> tuple[int, int, int] | None:
     """Identify the disk copy's version cheaply (a stat, no read)."""
     try:
-        st = os.stat(_disk_path())
+        # (os.path, not pathlib: this runs on every warm request of the per-process cache)
+        st = os.stat(os.path.join(settings.SNAPSHOT_DIR, f"snapshot-v{SCHEMA_VERSION}.json"))
     except FileNotFoundError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)

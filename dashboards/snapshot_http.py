@@ -4,8 +4,8 @@
 (content coding chosen by the Accept-Encoding q-values), the status (304 when If-None-Match
 names this version), the body and the response's headers. The view
 (dashboards.views.snapshot_json) sends it through Django's middleware; the fast path
-(dashboards.wsgi) sends it in front of the middleware, adding `django_stack_headers`: the
-headers the middleware would have added. tests/dashboards/test_snapshot_serving.py drives
+(dashboards.wsgi) sends it in front of the middleware, adding what `DjangoStack` says the
+middleware would have added. tests/dashboards/test_snapshot_serving.py drives
 both through WSGI and fails on the first status, header or byte that differs.
 """
 
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.utils.http import parse_etags
 
 if TYPE_CHECKING:
@@ -134,75 +135,83 @@ def snapshot_answer(
     return SnapshotAnswer(200, headers, b"" if method == "HEAD" else body)
 
 
-# --- What Django's middleware adds (the fast path skips it) ----------------------------------
+# --- What Django's middleware does to this request (the fast path skips it) -----------------
 
 
-def fast_path_may_answer(request) -> bool:
-    """Whether Django's middleware would let this request reach the view unchanged.
+class DjangoStack:
+    """What settings.MIDDLEWARE would do to a GET of the snapshot, for the fast path.
 
-    Otherwise the fast path hands the request to Django: a foreign Host (Django answers 400,
-    via request.get_host(), that is validate_host with ALLOWED_HOSTS as Django reads it), a
-    plain-HTTP request that SecurityMiddleware redirects, the CommonMiddleware rules, and CORS
-    settings other than the public "any origin, no credentials" that django_stack_headers
-    reproduces.
+    Read from the settings once, as Django's middleware reads them when it is loaded.
+    tests/dashboards/test_snapshot_serving.py fails the day a middleware adds or changes a
+    header that this does not reproduce.
     """
-    from corsheaders.conf import conf as cors
-    from django.core.exceptions import DisallowedHost
 
-    try:
-        request.get_host()
-    except DisallowedHost:
-        return False
-    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-        return False
-    if settings.PREPEND_WWW or settings.DISALLOWED_USER_AGENTS:
-        return False
-    return bool(
-        cors.CORS_ALLOW_ALL_ORIGINS
-        and not cors.CORS_ALLOW_CREDENTIALS
-        and not cors.CORS_EXPOSE_HEADERS
-        and not cors.CORS_ALLOW_PRIVATE_NETWORK
-    )
+    def __init__(self) -> None:
+        from corsheaders.conf import conf as cors
 
+        self.redirect = settings.SECURE_SSL_REDIRECT
+        self.common_rules = bool(settings.PREPEND_WWW or settings.DISALLOWED_USER_AGENTS)
+        # Only the public CORS set-up ("any origin, no credentials") is reproduced here.
+        self.cors_reproduced = bool(
+            cors.CORS_ALLOW_ALL_ORIGINS
+            and not cors.CORS_ALLOW_CREDENTIALS
+            and not cors.CORS_EXPOSE_HEADERS
+            and not cors.CORS_ALLOW_PRIVATE_NETWORK
+        )
+        self.cors = bool(re.match(cors.CORS_URLS_REGEX, SNAPSHOT_PATH))
+        # SecurityMiddleware: HSTS on secure requests only, then nosniff, Referrer-Policy, COOP.
+        self.hsts = ""
+        if settings.SECURE_HSTS_SECONDS:
+            self.hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+                self.hsts += "; includeSubDomains"
+            if settings.SECURE_HSTS_PRELOAD:
+                self.hsts += "; preload"
+        headers = []
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        policy = settings.SECURE_REFERRER_POLICY
+        if policy:
+            if isinstance(policy, str):
+                policy = [v.strip() for v in policy.split(",")]
+            headers.append(("Referrer-Policy", ",".join(policy)))
+        if coop := settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            headers.append(("Cross-Origin-Opener-Policy", coop))
+        # config.middleware.PermissionsPolicyMiddleware, XFrameOptionsMiddleware.
+        headers.append(("Permissions-Policy", settings.PERMISSIONS_POLICY))
+        headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
+        self.headers = headers
 
-def django_stack_headers(request) -> list[tuple[str, str]]:
-    """The headers settings.MIDDLEWARE adds to the snapshot response, from the same settings.
+    def passes(self, request) -> bool:
+        """Whether the middleware would let this request reach the view unchanged.
 
-    SecurityMiddleware (HSTS on secure requests only, nosniff, Referrer-Policy, COOP),
-    config.middleware.PermissionsPolicyMiddleware, XFrameOptionsMiddleware and corsheaders
-    (Access-Control-Allow-Origin when the request has a valid Origin). The parity test fails
-    the day a middleware adds or changes one.
-    """
-    from corsheaders.conf import conf as cors
-
-    headers = []
-    if settings.SECURE_HSTS_SECONDS and request.is_secure():
-        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            hsts += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            hsts += "; preload"
-        headers.append(("Strict-Transport-Security", hsts))
-    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        headers.append(("X-Content-Type-Options", "nosniff"))
-    policy = settings.SECURE_REFERRER_POLICY
-    if policy:
-        if isinstance(policy, str):
-            policy = [v.strip() for v in policy.split(",")]
-        headers.append(("Referrer-Policy", ",".join(policy)))
-    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
-    headers.append(("Permissions-Policy", settings.PERMISSIONS_POLICY))
-    headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
-    origin = request.headers.get("Origin")
-    if origin and re.match(cors.CORS_URLS_REGEX, request.path_info):
+        If not, the fast path hands it to Django: a foreign Host (Django answers 400; the
+        check is request.get_host(), i.e. validate_host with ALLOWED_HOSTS as Django reads
+        them), plain HTTP that SecurityMiddleware redirects, the CommonMiddleware rules, CORS
+        settings other than the public ones.
+        """
         try:
-            urlsplit(origin)
-        except ValueError:
-            pass
-        else:
-            headers.append(("Access-Control-Allow-Origin", "*"))
-    return headers
+            request.get_host()
+        except DisallowedHost:
+            return False
+        if self.redirect and not request.is_secure():
+            return False
+        return self.cors_reproduced and not self.common_rules
+
+    def response_headers(self, request) -> list[tuple[str, str]]:
+        """The headers the middleware adds to the snapshot view's response."""
+        headers = self.headers
+        if self.hsts and request.is_secure():
+            headers = [("Strict-Transport-Security", self.hsts), *headers]
+        origin = request.META.get("HTTP_ORIGIN")  # corsheaders: a valid Origin gets "*"
+        if origin and self.cors:
+            try:
+                urlsplit(origin)
+            except ValueError:
+                pass
+            else:
+                headers = [*headers, ("Access-Control-Allow-Origin", "*")]
+        return headers
 
 
 class SnapshotResponseMiddleware:

@@ -4,8 +4,8 @@ The snapshot is the one document a launch-day crowd (and every embed) fetches. I
 session, no user, no CSRF, no template: only the bytes, their ETag and the headers. Skipping
 the middleware stack lets a worker answer it several times faster. The answer itself is
 dashboards.snapshot_http.snapshot_answer, the very function the Django view
-(dashboards.views.snapshot_json) sends; the fast path adds what the middleware would have
-added (django_stack_headers). Anything the middleware would change (a foreign Host, a
+(dashboards.views.snapshot_json) sends; the fast path adds the headers the middleware would
+have added (DjangoStack). A request the middleware would treat otherwise (a foreign Host, a
 plain-HTTP request to redirect, ...) and any method but GET/HEAD go to Django.
 """
 
@@ -25,7 +25,9 @@ def snapshot_fast_path(application):
     from django.db import DatabaseError
 
     from dashboards.snapshot import snapshot_current
-    from dashboards.snapshot_http import django_stack_headers, fast_path_may_answer, snapshot_answer
+    from dashboards.snapshot_http import DjangoStack, snapshot_answer
+
+    stack = DjangoStack()
 
     def app(environ, start_response):
         if environ.get("PATH_INFO") != SNAPSHOT_PATH or environ.get("REQUEST_METHOD") not in (
@@ -35,7 +37,7 @@ def snapshot_fast_path(application):
             return application(environ, start_response)
         # The request as Django would see it: its Host check, is_secure() and headers.
         request = WSGIRequest(environ)
-        if not fast_path_may_answer(request):
+        if not stack.passes(request):
             return application(environ, start_response)
         try:
             snapshot = snapshot_current()
@@ -50,7 +52,7 @@ def snapshot_fast_path(application):
         )
         status = HTTPStatus(answer.status)
         start_response(
-            f"{status.value} {status.phrase}", answer.headers + django_stack_headers(request)
+            f"{status.value} {status.phrase}", answer.headers + stack.response_headers(request)
         )
         return [answer.body]
 

@@ -132,6 +132,16 @@ def test_fast_path_and_view_answer_alike_in_production(production, name, tls):
     )
 
 
+@pytest.mark.parametrize("name", ["plain", "browser", "revalidate, matching", "cross-origin"])
+def test_fast_path_and_view_answer_alike_with_debug_on(settings, name):
+    # make demo runs the fast path too (runserver serves config.wsgi.application)
+    settings.DEBUG = True
+    django_app, fast_app, handed_over = apps()
+    headers = request_headers(name, header(call(django_app)[1], "etag"))
+    assert call(fast_app, headers=headers) == call(django_app, headers=headers)
+    assert handed_over.calls == 0
+
+
 def test_fast_path_leaves_plain_http_to_djangos_redirect_in_production(production):
     django_app, fast_app, handed_over = apps()
     by_django = call(django_app, host="pledge.example.org")
