@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Outside the session and locale middleware: keeps their per-visitor headers off the
+    # public snapshot, as the WSGI fast path sends it (dashboards/snapshot_http.py).
+    "dashboards.snapshot_http.SnapshotResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

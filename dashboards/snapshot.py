@@ -14,6 +14,8 @@ import logging
 import os
 import tempfile
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,7 +232,8 @@ def _disk_path() -> Path:
 def _disk_token() -> tuple[int, int, int] | None:
     """Identify the disk copy's version cheaply (a stat, no read)."""
     try:
-        st = os.stat(_disk_path())
+        # (os.path, not pathlib: this runs on every warm request of the per-process cache)
+        st = os.stat(os.path.join(settings.SNAPSHOT_DIR, f"snapshot-v{SCHEMA_VERSION}.json"))
     except FileNotFoundError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -274,8 +277,78 @@ def _remember(snapshot: Snapshot, token: object) -> Snapshot:
     return snapshot
 
 
-def snapshot_refresh() -> Snapshot:
-    """Rebuild the snapshot from the database and store it in the cache and on disk."""
+def _snapshot_stored() -> Snapshot | None:
+    """The current snapshot from this process's memory or the cache (no query), if there is one."""
+    etag = cache.get(ETAG_KEY)
+    if etag is None:
+        return None
+    memo = _memo["snapshot"]
+    if _cache_is_shared():
+        if memo is not None and memo.etag == etag:
+            return memo
+        snapshot = cache.get(CACHE_KEY)
+        return None if snapshot is None else _remember(snapshot, None)
+    token = _disk_token()
+    if memo is not None and memo.etag == etag and _memo["token"] == token:
+        return memo
+    if memo is not None and token is not None and _memo["token"] != token:
+        # Another worker rebuilt it and wrote the disk copy: take theirs (reading, not
+        # rebuilding, so that workers never rebuild in turn for each other).
+        fresh = _read_last_good_copy(from_last_good_copy=False)
+        if fresh is not None:
+            cache.set(CACHE_KEY, fresh, timeout=None)
+            cache.set(ETAG_KEY, fresh.etag, timeout=None)
+            return _remember(fresh, token)
+    snapshot = cache.get(CACHE_KEY)
+    return None if snapshot is None else _remember(snapshot, token)
+
+
+# --- Rebuilding: one build at a time ---------------------------------------------------------
+#
+# A cold cache (a new process, a Redis restart, the end of a database outage) is missed by
+# every request at once; without a lock each would rebuild it (14 queries and a brotli pass
+# over the whole document), on launch day as on any day. Two locks:
+# - within a process, _build_lock: the other threads wait for the one that builds, then find
+#   its copy in memory;
+# - across processes and servers, BUILD_LOCK_KEY taken with cache.add (atomic on Redis, and
+#   on the in-process cache within its process): the other processes poll the cache for the
+#   new copy. A lock whose builder died expires after BUILD_LOCK_SECONDS.
+# A request that misses waits for the new copy rather than serving the last good copy on disk
+# at once: a build takes a fraction of a second, and on a server that did not build it the
+# disk copy may be older than what browsers and the CDN already hold (it would flip their
+# ETag back for a minute). Only a request that has waited WAIT_FOR_BUILD_SECONDS, for a
+# build that is stuck, is served the disk copy, marked as the last good copy.
+# A change (snapshot_refresh) always builds, after any build in progress: that build may
+# have read the data from before the change, and the later build must be the one stored.
+
+BUILD_LOCK_KEY = f"dashboards:snapshot-build-lock:v{SCHEMA_VERSION}"
+BUILD_LOCK_SECONDS = 60
+WAIT_FOR_BUILD_SECONDS = 10
+WAIT_POLL_SECONDS = 0.05
+
+_build_lock = threading.Lock()
+_disk_copy: dict[str, object] = {"token": None, "snapshot": None}
+
+
+def _build_lock_acquire(*, wait: bool) -> str | None:
+    """Take the cross-process build lock; with wait, until it is free (or has expired)."""
+    token = uuid.uuid4().hex
+    give_up = time.monotonic() + BUILD_LOCK_SECONDS
+    while not cache.add(BUILD_LOCK_KEY, token, timeout=BUILD_LOCK_SECONDS):
+        if not wait or time.monotonic() > give_up:
+            return None
+        time.sleep(WAIT_POLL_SECONDS)
+    return token
+
+
+def _build_lock_release(token: str) -> None:
+    # Not ours any more if our build outlasted the timeout and another process took it.
+    if cache.get(BUILD_LOCK_KEY) == token:
+        cache.delete(BUILD_LOCK_KEY)
+
+
+def _build_and_store() -> Snapshot:
+    """Build from the database and store it in the cache and on disk (the caller holds locks)."""
     snapshot = _serialise(snapshot_build())
     cache.set(CACHE_KEY, snapshot, timeout=None)
     cache.set(ETAG_KEY, snapshot.etag, timeout=None)
@@ -283,40 +356,63 @@ def snapshot_refresh() -> Snapshot:
     return _remember(snapshot, _disk_token())
 
 
-def snapshot_current() -> Snapshot:
-    """The snapshot to serve: memory or cache, else rebuild, else the last good copy on disk."""
-    etag = cache.get(ETAG_KEY)
-    memo = _memo["snapshot"]
-    if etag is not None:
-        if _cache_is_shared():
-            if memo is not None and memo.etag == etag:
-                return memo
-            snapshot = cache.get(CACHE_KEY)
-            if snapshot is not None:
-                return _remember(snapshot, None)
-        else:
-            token = _disk_token()
-            if memo is not None and memo.etag == etag and _memo["token"] == token:
-                return memo
-            if memo is not None and token is not None and _memo["token"] != token:
-                # Another worker rebuilt it and wrote the disk copy: take theirs (reading,
-                # not rebuilding, so that workers never rebuild in turn for each other).
-                fresh = _read_last_good_copy(from_last_good_copy=False)
-                if fresh is not None:
-                    cache.set(CACHE_KEY, fresh, timeout=None)
-                    cache.set(ETAG_KEY, fresh.etag, timeout=None)
-                    return _remember(fresh, token)
-            snapshot = cache.get(CACHE_KEY)
-            if snapshot is not None:
-                return _remember(snapshot, token)
+def _build_or_last_good_copy() -> Snapshot:
     try:
-        return snapshot_refresh()
+        return _build_and_store()
     except DatabaseError:
         logger.exception("Snapshot rebuild failed; serving the last good copy")
-        fallback = _read_last_good_copy()
+        fallback = _last_good_copy()
         if fallback is None:
             raise
         # Serve it for a short while before trying the database again.
         cache.set(CACHE_KEY, fallback, timeout=FALLBACK_RETRY_SECONDS)
         cache.set(ETAG_KEY, fallback.etag, timeout=FALLBACK_RETRY_SECONDS)
         return _remember(fallback, _disk_token())
+
+
+def _last_good_copy() -> Snapshot | None:
+    """The disk copy as a last good copy, read (and compressed) once per version per process."""
+    token = _disk_token()
+    with _lock:
+        if token is not None and _disk_copy["token"] == token:
+            return _disk_copy["snapshot"]
+    snapshot = _read_last_good_copy()
+    with _lock:
+        _disk_copy["token"], _disk_copy["snapshot"] = token, snapshot
+    return snapshot
+
+
+def snapshot_refresh() -> Snapshot:
+    """Rebuild the snapshot from the database and store it in the cache and on disk."""
+    with _build_lock:
+        token = _build_lock_acquire(wait=True)
+        try:
+            return _build_and_store()
+        finally:
+            if token is not None:
+                _build_lock_release(token)
+
+
+def snapshot_current() -> Snapshot:
+    """The snapshot to serve: memory or cache, else one rebuild, else the last good copy."""
+    snapshot = _snapshot_stored()
+    if snapshot is not None:
+        return snapshot
+    waited_until = time.monotonic() + WAIT_FOR_BUILD_SECONDS
+    while True:
+        with _build_lock:
+            snapshot = _snapshot_stored()  # built while this request waited for the lock
+            if snapshot is not None:
+                return snapshot
+            token = _build_lock_acquire(wait=False)
+            if token is not None:
+                try:
+                    return _build_or_last_good_copy()
+                finally:
+                    _build_lock_release(token)
+        # Another process is building it.
+        if time.monotonic() > waited_until:
+            fallback = _last_good_copy()
+            if fallback is not None:
+                return fallback
+        time.sleep(WAIT_POLL_SECONDS)

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_safe
 from dashboards import figures, public
 from dashboards.pagecache import public_page
 from dashboards.snapshot import Snapshot, snapshot_current
+from dashboards.snapshot_http import snapshot_answer
 
-SNAPSHOT_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
 TOPOJSON = "dashboards/vendor/topojson/world_110m.json"
 
 
@@ -172,40 +172,22 @@ def country(request, iso3: str):
     return render(request, "dashboards/country.html", context)
 
 
-def if_none_match(header: str, etag: str) -> bool:
-    """Whether an If-None-Match header names this snapshot (in any of its encodings)."""
-    if header.strip() == "*":
-        return True
-    base = etag.strip('"')
-    for tag in header.split(","):
-        tag = tag.strip().removeprefix("W/").strip('"')
-        if tag.split("-", 1)[0] == base:
-            return True
-    return False
-
-
 @require_safe
 def snapshot_json(request):
-    """The public snapshot: one document, revalidated cheaply with its ETag."""
-    snapshot = snapshot_current()
-    accept = request.headers.get("Accept-Encoding", "")
-    body, encoding, etag = snapshot.body, "", snapshot.etag
-    if "br" in accept and snapshot.body_br:
-        body, encoding, etag = snapshot.body_br, "br", etag[:-1] + '-br"'
-    elif "gzip" in accept and snapshot.body_gzip:
-        body, encoding, etag = snapshot.body_gzip, "gzip", etag[:-1] + '-gz"'
-    if if_none_match(request.headers.get("If-None-Match", ""), snapshot.etag):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        if encoding:
-            response["Content-Encoding"] = encoding
-    response["ETag"] = etag
-    response["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
-    response["Vary"] = "Accept-Encoding"
-    response["X-Snapshot-As-Of"] = snapshot.as_of
-    if snapshot.from_last_good_copy:
-        response["X-Snapshot-Source"] = "last-good-copy"
+    """The public snapshot: one document, revalidated cheaply with its ETag.
+
+    Answered by dashboards.snapshot_http.snapshot_answer, as the WSGI fast path answers it.
+    """
+    answer = snapshot_answer(
+        snapshot_current(),
+        method=request.method,
+        accept_encoding=request.headers.get("Accept-Encoding"),
+        if_none_match=request.headers.get("If-None-Match"),
+    )
+    response = HttpResponseNotModified() if answer.status == 304 else HttpResponse(answer.body)
+    for name, value in answer.headers:
+        response[name] = value
+    response.is_public_snapshot = True  # see SnapshotResponseMiddleware
     return response
 
 

@@ -1,50 +1,33 @@
 """Serve the public snapshot in front of Django, the way whitenoise serves static files.
 
-The snapshot is the one document a launch-day crowd (and every embed) fetches. It needs
-no session, no user, no CSRF, no template: only the bytes, their ETag and the headers the
-Django view sends (dashboards.views.snapshot_json, which stays the reference and serves it
-under the test client and runserver). Skipping the middleware stack here lets a worker
-answer it several times faster. Anything else, and any method but GET/HEAD, goes to Django.
+The snapshot is the one document a launch-day crowd (and every embed) fetches. It needs no
+session, no user, no CSRF, no template: only the bytes, their ETag and the headers. Skipping
+the middleware stack lets a worker answer it several times faster. The answer itself is
+dashboards.snapshot_http.snapshot_answer, the very function the Django view
+(dashboards.views.snapshot_json) sends; the fast path adds the headers the middleware would
+have added (DjangoStack). A request the middleware would treat otherwise (a foreign Host, a
+plain-HTTP request to redirect, ...) and any method but GET/HEAD go to Django.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
+from http import HTTPStatus
 
-SNAPSHOT_PATH = "/data/snapshot.json"
-
-
-def _headers(snapshot, etag: str, encoding: str, length: int | None) -> list[tuple[str, str]]:
-    from dashboards.views import SNAPSHOT_CACHE_CONTROL
-
-    headers = [
-        ("Content-Type", "application/json; charset=utf-8"),
-        ("ETag", etag),
-        ("Cache-Control", SNAPSHOT_CACHE_CONTROL),
-        ("Vary", "Accept-Encoding"),
-        ("X-Snapshot-As-Of", snapshot.as_of),
-        # What the middleware would add to this response (CORS for /data/, SEC-01..03).
-        ("Access-Control-Allow-Origin", "*"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", settings.SECURE_REFERRER_POLICY),
-        ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY),
-        ("X-Frame-Options", settings.X_FRAME_OPTIONS),
-        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
-        ("Permissions-Policy", settings.PERMISSIONS_POLICY),
-    ]
-    if getattr(settings, "SECURE_HSTS_SECONDS", 0) and not settings.DEBUG:
-        headers.append(("Strict-Transport-Security", f"max-age={settings.SECURE_HSTS_SECONDS}"))
-    if encoding:
-        headers.append(("Content-Encoding", encoding))
-    if snapshot.from_last_good_copy:
-        headers.append(("X-Snapshot-Source", "last-good-copy"))
-    if length is not None:
-        headers.append(("Content-Length", str(length)))
-    return headers
+from dashboards.snapshot_http import SNAPSHOT_PATH
 
 
 def snapshot_fast_path(application):
-    """Wrap a WSGI application so GET/HEAD /data/snapshot.json skips Django's stack."""
+    """Wrap a WSGI application so GET/HEAD /data/snapshot.json skips Django's stack.
+
+    Call it once Django is set up (config/wsgi.py does, after get_wsgi_application()).
+    """
+    from django.core.handlers.wsgi import WSGIRequest
+    from django.db import DatabaseError
+
+    from dashboards.snapshot import snapshot_current
+    from dashboards.snapshot_http import DjangoStack, snapshot_answer
+
+    stack = DjangoStack()
 
     def app(environ, start_response):
         if environ.get("PATH_INFO") != SNAPSHOT_PATH or environ.get("REQUEST_METHOD") not in (
@@ -52,23 +35,25 @@ def snapshot_fast_path(application):
             "HEAD",
         ):
             return application(environ, start_response)
-        # HTTPS redirect and allowed hosts stay Django's job: only plain, valid requests.
-        if settings.SECURE_SSL_REDIRECT and environ.get("wsgi.url_scheme") != "https":
+        # The request as Django would see it: its Host check, is_secure() and headers.
+        request = WSGIRequest(environ)
+        if not stack.passes(request):
             return application(environ, start_response)
-        from dashboards.snapshot import snapshot_current
-        from dashboards.views import if_none_match
-
-        snapshot = snapshot_current()
-        accept = environ.get("HTTP_ACCEPT_ENCODING", "")
-        body, encoding, etag = snapshot.body, "", snapshot.etag
-        if "br" in accept and snapshot.body_br:
-            body, encoding, etag = snapshot.body_br, "br", etag[:-1] + '-br"'
-        elif "gzip" in accept and snapshot.body_gzip:
-            body, encoding, etag = snapshot.body_gzip, "gzip", etag[:-1] + '-gz"'
-        if if_none_match(environ.get("HTTP_IF_NONE_MATCH", ""), snapshot.etag):
-            start_response("304 Not Modified", _headers(snapshot, etag, "", None))
-            return [b""]
-        start_response("200 OK", _headers(snapshot, etag, encoding, len(body)))
-        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        try:
+            snapshot = snapshot_current()
+        except DatabaseError:
+            # No snapshot and no last good copy: Django answers its error page.
+            return application(environ, start_response)
+        answer = snapshot_answer(
+            snapshot,
+            method=request.method,
+            accept_encoding=environ.get("HTTP_ACCEPT_ENCODING"),
+            if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
+        )
+        status = HTTPStatus(answer.status)
+        start_response(
+            f"{status.value} {status.phrase}", answer.headers + stack.response_headers(request)
+        )
+        return [answer.body]
 
     return app
