@@ -30,8 +30,6 @@ from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from campaign.selectors import campaign_progress, outcome_list
 from dashboards.records import (
@@ -43,6 +41,7 @@ from dashboards.records import (
 )
 from dashboards.snapshot import snapshot_current
 from pledges.selectors import demo_data_present
+from pledges.spreadsheets import csv_cell, xlsx_row
 
 logger = logging.getLogger(__name__)
 
@@ -455,18 +454,13 @@ def content_hash(tables: dict[str, list[dict]]) -> str:
 
 # --- Writing the files ------------------------------------------------------------------
 
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _csv_safe(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, neutralised (pledges.spreadsheets)."""
     frame = frame.copy()
-    for f in table.fields:
-        if f.kind == "string":
-            column = frame[f.name]
-            risky = column.str.startswith(_FORMULA_START, na=False)
-            frame.loc[risky, f.name] = "'" + column[risky]
+    for name in frame.columns:
+        if pd.api.types.is_string_dtype(frame[name].dtype):
+            frame[name] = frame[name].map(csv_cell, na_action="ignore")
     return frame
 
 
@@ -523,8 +517,9 @@ def readme_text(info: dict) -> str:
         "",
         "Files: one CSV per table (UTF-8, comma-separated, header row, ISO 8601 dates,",
         "empty cell = no value) and field_dictionary.csv, which describes every column.",
-        "Text cells that begin with = + - or @ are prefixed with an apostrophe so that",
-        "spreadsheet programs do not run them as formulas.",
+        "Text cells that begin with = + - @, a tab or a carriage return are prefixed with an",
+        "apostrophe so that spreadsheet programs do not run them as formulas (in the XLSX",
+        "file they are text cells, unchanged).",
         "",
         "Sources:",
         *(f"  - {s}" for s in info["sources"]),
@@ -542,42 +537,29 @@ def write_csv_zip(path: Path, frames: dict[str, pd.DataFrame], info: dict) -> No
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in TABLES:
             buffer = io.StringIO()
-            _csv_safe(frames[table.name], table).to_csv(buffer, index=False)
+            _csv_safe(frames[table.name]).to_csv(buffer, index=False)
             archive.writestr(f"{table.name}.csv", buffer.getvalue())
         buffer = io.StringIO()
-        pd.DataFrame(field_dictionary_rows()).to_csv(buffer, index=False)
+        _csv_safe(pd.DataFrame(field_dictionary_rows())).to_csv(buffer, index=False)
         archive.writestr("field_dictionary.csv", buffer.getvalue())
         archive.writestr("README.txt", readme_text(info))
-
-
-def _xlsx_cell(sheet, value):
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, str):
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-    return value
 
 
 def write_xlsx(path: Path, tables: dict[str, list[dict]], info: dict) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("about")
     for key in ("title", "release", "as_of", "licence", "licence_url", "citation", "api"):
-        sheet.append([key, _xlsx_cell(sheet, str(info[key]))])
+        sheet.append(xlsx_row(sheet, [key, str(info[key])]))
     sheet.append(["demo_data", info["demo_data"]])
     for table in TABLES:
         sheet = book.create_sheet(table.name[:31])
         sheet.append(table.columns)
         for row in tables[table.name]:
-            sheet.append([_xlsx_cell(sheet, row[c]) for c in table.columns])
+            sheet.append(xlsx_row(sheet, [row[c] for c in table.columns]))
     sheet = book.create_sheet("field_dictionary")
     sheet.append(["table", "field", "type", "description"])
     for row in field_dictionary_rows():
-        sheet.append([_xlsx_cell(sheet, v) for v in row.values()])
+        sheet.append(xlsx_row(sheet, row.values()))
     book.save(path)
 
 

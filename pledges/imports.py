@@ -37,6 +37,7 @@ from pledges.models import (
     PledgeStatus,
     ReviewState,
 )
+from pledges.spreadsheets import csv_row
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -327,8 +328,8 @@ class Importer:
     def template_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([c.name for c in self.columns])
-        writer.writerows(self.example_rows)
+        writer.writerow(csv_row(c.name for c in self.columns))
+        writer.writerows(csv_row(row) for row in self.example_rows)
         return out.getvalue()
 
 

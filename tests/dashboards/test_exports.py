@@ -110,6 +110,7 @@ def test_text_that_looks_like_a_formula_is_never_a_formula(client, alice, bob):
     header = [c.value for c in book["pledge_events"][1]]
     cell = book["pledge_events"].cell(row=2, column=header.index("note") + 1)
     assert cell.data_type == "s"
+    assert cell.quotePrefix  # and stays text when someone edits it
     assert cell.value == '=HYPERLINK("x","y")'
 
 
