@@ -29,7 +29,6 @@ __all__ = [
     "engagement_list",
     "outcome_list",
     "partner_list_public",
-    "partners_by_country",
 ]
 
 
@@ -43,17 +42,6 @@ def partner_list_public():
         .prefetch_related("countries", "capabilities", "outcomes")
         .order_by("name")
     )
-
-
-def partners_by_country() -> dict[str, list[str]]:
-    """{iso3: [partner slug, ...]} for published partners."""
-    result: dict[str, list[str]] = {}
-    through = Partner.countries.through.objects.filter(
-        partner__review_state="verified"
-    ).values_list("country_id", "partner__slug")
-    for iso3, slug in through.order_by("partner__slug"):
-        result.setdefault(iso3, []).append(slug)
-    return result
 
 
 # --- Engagements (staff only: never used by public pages) -------------------------------------

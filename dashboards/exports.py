@@ -30,25 +30,18 @@ from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from campaign.selectors import (
-    campaign_current,
-    campaign_progress,
-    outcome_list,
-    partner_list_public,
+from campaign.selectors import campaign_progress, outcome_list
+from dashboards.records import (
+    CapabilityRecord,
+    CountryRecord,
+    EventRecord,
+    SourceRecord,
+    public_data,
 )
 from dashboards.snapshot import snapshot_current
-from pledges.selectors import (
-    NO_INFORMATION,
-    CapabilityStatusChoice,
-    capability_list,
-    countries_public,
-    demo_data_present,
-    domain_list,
-    pledge_events_public,
-)
+from pledges.selectors import demo_data_present
+from pledges.spreadsheets import csv_cell, xlsx_row
 
 logger = logging.getLogger(__name__)
 
@@ -306,94 +299,93 @@ def _datetime(value) -> str | None:
     return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else None
 
 
-def _source(record) -> dict:
+def _source(source: SourceRecord | None) -> dict:
+    if source is None:
+        return dict.fromkeys(f.name for f in SOURCE_FIELDS)
     return {
-        "source_url": record.source_url,
-        "source_title": record.source_title,
-        "source_publisher": record.source_publisher,
-        "source_date": _date(record.source_date),
+        "source_url": source.url,
+        "source_title": source.title,
+        "source_publisher": source.publisher,
+        "source_date": _date(source.date),
+    }
+
+
+def _country_row(country: CountryRecord) -> dict:
+    pledge, strategy, names = country.pledge, country.strategy, country.names
+    return {
+        "iso3": country.iso3,
+        "iso2": country.iso2,
+        "m49": country.m49,
+        "name": country.name,
+        "name_en": names.en,
+        "name_fr": names.fr,
+        "name_es": names.es,
+        "name_ru": names.ru,
+        "name_zh": names.zh,
+        "name_ar": names.ar,
+        "region": country.region,
+        "sub_region": country.sub_region,
+        "intermediate_region": country.intermediate_region,
+        "un_status": country.un_status,
+        "latitude": country.latitude,
+        "longitude": country.longitude,
+        "pledge_status": pledge.status,
+        "pledge_status_since": _date(pledge.since),
+        # The version pledged to: none when nothing is pledged.
+        "pledge_text_version": pledge.pledge_text_version if pledge.verified else None,
+        "signed_by_office": pledge.signed_by_office,
+        "strategy_status": strategy.status if strategy else None,
+        "strategy_title": strategy.title if strategy else None,
+        "strategy_year": strategy.year if strategy else None,
+        "strategy_link": strategy.link if strategy else None,
+        "strategy_references_mnr": strategy.references_mnr if strategy else None,
+        "is_demo": pledge.is_demo,
+    }
+
+
+def _capability_row(country: CountryRecord, capability: CapabilityRecord) -> dict:
+    return {
+        "iso3": country.iso3,
+        "capability": capability.capability,
+        "status": capability.status,
+        "note": capability.note,
+        **_source(capability.source),
+        "last_verified_at": _datetime(capability.verified_at),
+        "is_demo": capability.is_demo,
+    }
+
+
+def _event_row(event: EventRecord) -> dict:
+    return {
+        "id": event.id,
+        "iso3": event.iso3,
+        "pledge_text_version": event.pledge_text_version,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "event_date": _date(event.event_date),
+        "note": event.note,
+        **_source(event.source),
+        "verified_at": _datetime(event.verified_at),
+        "is_demo": event.is_demo,
     }
 
 
 def dataset_tables() -> dict[str, list[dict]]:
-    """Every public table as rows of plain values, read through the selectors."""
-    campaign = campaign_current()
-    pledge_text_id = campaign.pledge_text_id if campaign else None
-    capabilities = list(capability_list())
-    countries, capability_rows = [], []
-    for country in countries_public(pledge_text_id=pledge_text_id):
-        pledge = country.public_pledges[0] if country.public_pledges else None
-        strategy = country.current_strategies[0] if country.current_strategies else None
-        countries.append(
-            {
-                "iso3": country.iso3,
-                "iso2": country.iso2,
-                "m49": country.m49,
-                "name": country.short_name,
-                "name_en": country.name_en,
-                "name_fr": country.name_fr,
-                "name_es": country.name_es,
-                "name_ru": country.name_ru,
-                "name_zh": country.name_zh,
-                "name_ar": country.name_ar,
-                "region": country.region,
-                "sub_region": country.sub_region,
-                "intermediate_region": country.intermediate_region,
-                "un_status": country.un_status,
-                "latitude": country.latitude,
-                "longitude": country.longitude,
-                "pledge_status": pledge.status if pledge else NO_INFORMATION,
-                "pledge_status_since": _date(pledge.status_date) if pledge else None,
-                "pledge_text_version": pledge.pledge_text.version if pledge else None,
-                "signed_by_office": pledge.signed_by_office if pledge else "",
-                "strategy_status": strategy.status if strategy else None,
-                "strategy_title": strategy.title if strategy else None,
-                "strategy_year": strategy.year if strategy else None,
-                "strategy_link": strategy.link if strategy else None,
-                "strategy_references_mnr": strategy.references_mnr if strategy else None,
-                "is_demo": bool(pledge and pledge.is_demo),
-            }
-        )
-        current = {s.capability.key: s for s in country.current_capability_statuses}
-        for capability in capabilities:
-            record = current.get(capability.key)
-            capability_rows.append(
-                {
-                    "iso3": country.iso3,
-                    "capability": capability.key,
-                    "status": record.status
-                    if record
-                    else CapabilityStatusChoice.NO_PUBLIC_INFORMATION.value,
-                    "note": record.note if record else "",
-                    **(_source(record) if record else dict.fromkeys(_source_keys())),
-                    "last_verified_at": _datetime(record.verified_at) if record else None,
-                    "is_demo": bool(record and record.is_demo),
-                }
-            )
-    events = [
-        {
-            "id": e.pk,
-            "iso3": e.pledge.country_id,
-            "pledge_text_version": e.pledge.pledge_text.version,
-            "from_status": e.from_status or NO_INFORMATION,
-            "to_status": e.to_status,
-            "event_date": _date(e.event_date),
-            "note": e.note,
-            **_source(e),
-            "verified_at": _datetime(e.verified_at),
-            "is_demo": e.is_demo,
-        }
-        for e in pledge_events_public().order_by("event_date", "verified_at", "pk")
-    ]
-    partners = list(partner_list_public())
+    """Every public table as rows of plain values: the public records (dashboards.records)."""
+    public = public_data()
+    partners = public.partners
     progress = campaign_progress()
     return {
-        "countries": countries,
-        "capability_statuses": capability_rows,
-        "pledge_events": events,
+        "countries": [_country_row(c) for c in public.countries],
+        "capability_statuses": [
+            _capability_row(country, capability)
+            for country in public.countries
+            for capability in country.capabilities
+        ],
+        "pledge_events": [_event_row(e) for e in public.events],
         "mnr_domains": [
             {"key": d.key, "number": d.number, "name": d.name, "mnr_version": d.mnr_version}
-            for d in domain_list()
+            for d in public.domains
         ],
         "mnr_capabilities": [
             {
@@ -404,36 +396,30 @@ def dataset_tables() -> dict[str, list[dict]]:
                 "description": c.description,
                 "mnr_version": c.mnr_version,
             }
-            for c in capabilities
+            for c in public.capabilities
         ],
         "partners": [
             {
                 "slug": p.slug,
                 "name": p.name,
-                "type": p.partner_type,
+                "type": p.type,
                 "website": p.website,
                 "description": p.description,
                 "endorsement": p.endorsement,
-                "conflict_of_interest_disclosure": p.coi_disclosure,
+                "conflict_of_interest_disclosure": p.conflict_of_interest_disclosure,
                 "works_globally": p.works_globally,
                 "is_demo": p.is_demo,
             }
             for p in partners
         ],
         "partner_countries": [
-            {"partner": p.slug, "iso3": iso3}
-            for p in partners
-            for iso3 in sorted(c.iso3 for c in p.countries.all())
+            {"partner": p.slug, "iso3": iso3} for p in partners for iso3 in p.countries
         ],
         "partner_capabilities": [
-            {"partner": p.slug, "capability": key}
-            for p in partners
-            for key in sorted(c.key for c in p.capabilities.all())
+            {"partner": p.slug, "capability": key} for p in partners for key in p.capabilities
         ],
         "partner_outcomes": [
-            {"partner": p.slug, "outcome": number}
-            for p in partners
-            for number in sorted(o.number for o in p.outcomes.all())
+            {"partner": p.slug, "outcome": number} for p in partners for number in p.outcomes
         ],
         "outcomes": [{"number": o.number, "title": o.title} for o in outcome_list()],
         "campaign": [
@@ -452,10 +438,6 @@ def dataset_tables() -> dict[str, list[dict]]:
     }
 
 
-def _source_keys() -> list[str]:
-    return [f.name for f in SOURCE_FIELDS]
-
-
 def dataframes(tables: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     """The tables as pandas DataFrames with the dictionary's column order and types."""
     frames = {}
@@ -472,18 +454,13 @@ def content_hash(tables: dict[str, list[dict]]) -> str:
 
 # --- Writing the files ------------------------------------------------------------------
 
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _csv_safe(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, neutralised (pledges.spreadsheets)."""
     frame = frame.copy()
-    for f in table.fields:
-        if f.kind == "string":
-            column = frame[f.name]
-            risky = column.str.startswith(_FORMULA_START, na=False)
-            frame.loc[risky, f.name] = "'" + column[risky]
+    for name in frame.columns:
+        if pd.api.types.is_string_dtype(frame[name].dtype):
+            frame[name] = frame[name].map(csv_cell, na_action="ignore")
     return frame
 
 
@@ -540,8 +517,9 @@ def readme_text(info: dict) -> str:
         "",
         "Files: one CSV per table (UTF-8, comma-separated, header row, ISO 8601 dates,",
         "empty cell = no value) and field_dictionary.csv, which describes every column.",
-        "Text cells that begin with = + - or @ are prefixed with an apostrophe so that",
-        "spreadsheet programs do not run them as formulas.",
+        "Text cells that begin with = + - @, a tab or a carriage return are prefixed with an",
+        "apostrophe so that spreadsheet programs do not run them as formulas (in the XLSX",
+        "file they are text cells, unchanged).",
         "",
         "Sources:",
         *(f"  - {s}" for s in info["sources"]),
@@ -559,42 +537,29 @@ def write_csv_zip(path: Path, frames: dict[str, pd.DataFrame], info: dict) -> No
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in TABLES:
             buffer = io.StringIO()
-            _csv_safe(frames[table.name], table).to_csv(buffer, index=False)
+            _csv_safe(frames[table.name]).to_csv(buffer, index=False)
             archive.writestr(f"{table.name}.csv", buffer.getvalue())
         buffer = io.StringIO()
-        pd.DataFrame(field_dictionary_rows()).to_csv(buffer, index=False)
+        _csv_safe(pd.DataFrame(field_dictionary_rows())).to_csv(buffer, index=False)
         archive.writestr("field_dictionary.csv", buffer.getvalue())
         archive.writestr("README.txt", readme_text(info))
-
-
-def _xlsx_cell(sheet, value):
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, str):
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-    return value
 
 
 def write_xlsx(path: Path, tables: dict[str, list[dict]], info: dict) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("about")
     for key in ("title", "release", "as_of", "licence", "licence_url", "citation", "api"):
-        sheet.append([key, _xlsx_cell(sheet, str(info[key]))])
+        sheet.append(xlsx_row(sheet, [key, str(info[key])]))
     sheet.append(["demo_data", info["demo_data"]])
     for table in TABLES:
         sheet = book.create_sheet(table.name[:31])
         sheet.append(table.columns)
         for row in tables[table.name]:
-            sheet.append([_xlsx_cell(sheet, row[c]) for c in table.columns])
+            sheet.append(xlsx_row(sheet, [row[c] for c in table.columns]))
     sheet = book.create_sheet("field_dictionary")
     sheet.append(["table", "field", "type", "description"])
     for row in field_dictionary_rows():
-        sheet.append([_xlsx_cell(sheet, v) for v in row.values()])
+        sheet.append(xlsx_row(sheet, row.values()))
     book.save(path)
 
 

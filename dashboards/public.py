@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import PartnerType
+from dashboards.records import NO_PUBLIC_INFORMATION
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
@@ -490,8 +491,9 @@ def country_profile(data: dict, state: dict) -> dict:
     for domain in data["domains"]:
         caps = []
         for cap in domain["capabilities"]:
+            # The snapshot holds verified statuses only: the rest is the records' default.
             detail = state["capability_details"].get(cap["key"])
-            status = detail["status"] if detail else CapabilityStatusChoice.NO_PUBLIC_INFORMATION
+            status = detail["status"] if detail else NO_PUBLIC_INFORMATION
             caps.append(
                 {
                     **cap,

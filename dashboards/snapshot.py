@@ -26,18 +26,19 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
 from django.utils import timezone
 
-from campaign.selectors import campaign_current, partner_list_public, partners_by_country
+from dashboards.records import (
+    CountryRecord,
+    EventRecord,
+    PledgeRecord,
+    SourceRecord,
+    StrategyRecord,
+    public_data,
+)
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
     CapabilityStatusChoice,
-    country_list,
-    current_capability_details_all,
-    current_strategies_all,
     demo_data_present,
-    domain_list,
-    public_events_with_sources_all,
-    public_pledges_all,
 )
 
 logger = logging.getLogger(__name__)
@@ -97,14 +98,79 @@ def _coverage(capabilities: dict[str, dict], domains: list[dict]) -> dict[str, d
     return coverage
 
 
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _source(source: SourceRecord) -> dict:
+    return {
+        "url": source.link,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": _date(source.date),
+    }
+
+
+def _event(event: EventRecord) -> dict:
+    return {
+        "date": event.event_date.isoformat(),
+        # The document says null, not "no_information", for a first status.
+        "from": None if event.from_status == NO_INFORMATION else event.from_status,
+        "to": event.to_status,
+        "verified": event.verified_at.date().isoformat(),
+        "note": event.note,
+        "source": _source(event.source),
+        "demo": event.is_demo,
+    }
+
+
+def _pledge(pledge: PledgeRecord) -> dict:
+    return {
+        "status": pledge.status,
+        "since": _date(pledge.since),
+        "office": pledge.signed_by_office,
+        "note": pledge.public_note,
+        "demo": pledge.is_demo,
+    }
+
+
+def _strategy(strategy: StrategyRecord | None) -> dict | None:
+    if strategy is None:
+        return None
+    return {
+        "status": strategy.status,
+        "title": strategy.title,
+        "year": strategy.year,
+        "references_mnr": strategy.references_mnr,
+        "link": strategy.link,
+        "note": strategy.note,
+        "verified": strategy.verified_at.date().isoformat(),
+        "source": _source(strategy.source),
+        "demo": strategy.is_demo,
+    }
+
+
+def _capability_details(country: CountryRecord) -> dict[str, dict]:
+    """The verified capability statuses only (the map draws the rest as "no information")."""
+    return {
+        c.capability: {
+            "status": c.status,
+            "verified": c.verified_at.date().isoformat(),
+            "note": c.note,
+            "source": _source(c.source) if c.source.present else None,
+        }
+        for c in country.capabilities
+        if c.verified
+    }
+
+
 def snapshot_build() -> dict:
-    """Assemble the public data from the selectors (a fixed number of queries)."""
-    campaign = campaign_current()
-    pledge_text_id = campaign.pledge_text_id if campaign else None
-    strategies = current_strategies_all()
-    capability_details = current_capability_details_all()
-    partners_at = partners_by_country()
-    pledges = public_pledges_all()
+    """Render the public records (dashboards.records) as the snapshot document.
+
+    A fixed number of queries: those of `public_data()` and the demo-data flag.
+    """
+    public = public_data()
+    campaign = public.campaign
     domains = [
         {
             "key": d.key,
@@ -115,73 +181,32 @@ def snapshot_build() -> dict:
                 for c in d.capabilities.all()
             ],
         }
-        for d in domain_list()
+        for d in public.domains
     ]
-    events_by_state: dict[str, list[dict]] = {}
-    for event in public_events_with_sources_all():
-        if pledge_text_id is not None and event["pledge_text_id"] != pledge_text_id:
-            continue
-        iso3 = event.pop("iso3")
-        event.pop("pledge_text_id")
-        events_by_state.setdefault(iso3, []).append(event)
+    events_by_state = public.events_by_country()
     states = []
-    for country in country_list():
-        history = events_by_state.get(country.iso3, [])  # oldest first
-        strategy = strategies.get(country.iso3)
-        details = capability_details.get(country.iso3, {})
+    for country in public.countries:
         # The pledge's verified status (set only by verifying an event) is the current one;
-        # the events are its public history and drive the map's time slider.
-        pledge = pledges.get((country.iso3, pledge_text_id))
+        # the events are its public history (oldest first) and drive the map's time slider.
+        details = _capability_details(country)
         states.append(
             {
                 "iso3": country.iso3,
                 "iso2": country.iso2,
                 "m49": country.m49,
-                "name": country.short_name,
+                "name": country.name,
                 "region": country.region,
                 "sub_region": country.sub_region,
                 "un_status": country.un_status,
                 "lat": country.latitude,
                 "lon": country.longitude,
-                "pledge": {
-                    "status": pledge["status"],
-                    "since": pledge["since"],
-                    "office": pledge["office"],
-                    "note": pledge["note"],
-                    "demo": pledge["demo"],
-                }
-                if pledge
-                else {
-                    "status": NO_INFORMATION,
-                    "since": None,
-                    "office": "",
-                    "note": "",
-                    "demo": False,
-                },
-                "events": history,
-                "strategy": {
-                    "status": strategy.status,
-                    "title": strategy.title,
-                    "year": strategy.year,
-                    "references_mnr": strategy.references_mnr,
-                    "link": strategy.link,
-                    "note": strategy.note,
-                    "verified": strategy.verified_at.date().isoformat(),
-                    "source": {
-                        "url": strategy.source_url
-                        or (strategy.source_document.url if strategy.source_document else ""),
-                        "title": strategy.source_title,
-                        "publisher": strategy.source_publisher,
-                        "date": strategy.source_date.isoformat() if strategy.source_date else None,
-                    },
-                    "demo": strategy.is_demo,
-                }
-                if strategy
-                else None,
+                "pledge": _pledge(country.pledge),
+                "events": [_event(e) for e in events_by_state.get(country.iso3, [])],
+                "strategy": _strategy(country.strategy),
                 "capabilities": {key: d["status"] for key, d in details.items()},
                 "capability_details": details,
                 "coverage": _coverage(details, domains),
-                "partners": partners_at.get(country.iso3, []),
+                "partners": list(country.partners),
             }
         )
     return {
@@ -202,11 +227,11 @@ def snapshot_build() -> dict:
             {
                 "slug": p.slug,
                 "name": p.name,
-                "type": p.partner_type,
+                "type": p.type,
                 "website": p.website,
                 "works_globally": p.works_globally,
             }
-            for p in partner_list_public()
+            for p in public.partners
         ],
         "states": states,
     }

@@ -22,6 +22,7 @@ from dashboards import figures, public
 from dashboards.pagecache import public_page
 from dashboards.snapshot import Snapshot, snapshot_current
 from dashboards.snapshot_http import snapshot_answer
+from pledges.spreadsheets import csv_cell, xlsx_row
 
 TOPOJSON = "dashboards/vendor/topojson/world_110m.json"
 
@@ -191,13 +192,6 @@ def snapshot_json(request):
     return response
 
 
-def _export_cell(value):
-    # Spreadsheet formula injection: text that a spreadsheet would run is quoted.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_safe
 @public_page
 def states_download(request, fmt: str):
@@ -226,7 +220,7 @@ def states_download(request, fmt: str):
         writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["iso3"])
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _export_cell(v) for k, v in row.items()})
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -236,9 +230,9 @@ def states_download(request, fmt: str):
         header = list(rows[0]) if rows else ["iso3"]
         sheet.append(header)
         for row in rows:
-            sheet.append([_export_cell(row[k]) for k in header])
+            sheet.append(xlsx_row(sheet, [row[k] for k in header]))
         notes = workbook.create_sheet(_("About"))
-        notes.append([_("Data as of"), snapshot.as_of])
+        notes.append(xlsx_row(notes, [_("Data as of"), snapshot.as_of]))
         if data.get("demo_data"):
             notes.append([_("Demo data"), _("Invented for a demonstration.")])
         out = io.BytesIO()

@@ -42,6 +42,7 @@ from pledges.models import (
 )
 from pledges.roles import IMPORT
 from pledges.services import permission_require
+from pledges.spreadsheets import csv_row
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -332,8 +333,8 @@ class Importer:
     def template_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([c.name for c in self.columns])
-        writer.writerows(self.example_rows)
+        writer.writerow(csv_row(c.name for c in self.columns))
+        writer.writerows(csv_row(row) for row in self.example_rows)
         return out.getvalue()
 
 

@@ -46,16 +46,11 @@ __all__ = [
     "UNStatus",
     "capability_list",
     "country_get",
-    "country_list",
     "country_status_rows",
-    "current_capability_details_all",
-    "current_strategies_all",
     "demo_data_present",
     "domain_list",
     "pledge_text_current",
     "pledged_member_count",
-    "public_events_with_sources_all",
-    "public_pledges_all",
 ]
 
 
@@ -66,10 +61,6 @@ def demo_data_present() -> bool:
         present = DemoDataSet.objects.exists()
         cache.set(DEMO_CACHE_KEY, present, 300)
     return present
-
-
-def country_list():
-    return Country.objects.order_by("short_name")
 
 
 def country_get(*, iso3: str) -> Country:
@@ -142,10 +133,6 @@ def current_capability_statuses(*, country: Country):
 
 def current_strategy(*, country: Country) -> NationalStrategy | None:
     return NationalStrategy.objects.current().filter(country=country).first()
-
-
-def current_strategies_all() -> dict[str, NationalStrategy]:
-    return {s.country_id: s for s in NationalStrategy.objects.current()}
 
 
 # --- The public changelog of a country ------------------------------------------------------
@@ -412,120 +399,6 @@ def country_history(*, country: Country) -> list[HistoryEntry]:
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
-
-
-# --- Reads for the public snapshot (one query each, whatever the data size) -------------------
-
-
-def _source_url(record) -> str:
-    if record.source_url:
-        return record.source_url
-    return record.source_document.url if record.source_document else ""
-
-
-def public_pledges_all() -> dict[tuple[str, int], dict]:
-    """{(iso3, pledge text id): public fields} of every pledge with a verified status."""
-    rows = Pledge.objects.public().only(
-        "country_id",
-        "pledge_text_id",
-        "status",
-        "status_date",
-        "signed_by_office",
-        "public_note",
-        "is_demo",
-    )
-    return {
-        (p.country_id, p.pledge_text_id): {
-            "status": p.status,
-            "since": p.status_date.isoformat(),
-            "office": p.signed_by_office,
-            "note": p.public_note,
-            "demo": p.is_demo,
-        }
-        for p in rows
-    }
-
-
-def public_events_with_sources_all() -> list[dict]:
-    """Every verified status change with its public source, oldest first (one query).
-
-    Only public fields: never who logged or verified it (staff identities stay private).
-    """
-    events = (
-        PledgeEvent.objects.public()
-        .select_related("pledge")
-        .order_by("event_date", "verified_at", "pk")
-        .only(
-            "pledge__country_id",
-            "pledge__pledge_text_id",
-            "from_status",
-            "to_status",
-            "event_date",
-            "verified_at",
-            "note",
-            "source_url",
-            "source_document",
-            "source_title",
-            "source_publisher",
-            "source_date",
-            "is_demo",
-        )
-    )
-    return [
-        {
-            "iso3": e.pledge.country_id,
-            "pledge_text_id": e.pledge.pledge_text_id,
-            "date": e.event_date.isoformat(),
-            "from": e.from_status,
-            "to": e.to_status,
-            "verified": e.verified_at.date().isoformat(),
-            "note": e.note,
-            "source": {
-                "url": _source_url(e),
-                "title": e.source_title,
-                "publisher": e.source_publisher,
-                "date": e.source_date.isoformat() if e.source_date else None,
-            },
-            "demo": e.is_demo,
-        }
-        for e in events
-    ]
-
-
-def current_capability_details_all() -> dict[str, dict[str, dict]]:
-    """{iso3: {capability key: status, evidence, last verified}} (current, verified; one query)."""
-    result: dict[str, dict[str, dict]] = {}
-    rows = (
-        CapabilityStatus.objects.current()
-        .select_related("capability")
-        .only(
-            "country_id",
-            "capability__key",
-            "status",
-            "note",
-            "verified_at",
-            "source_url",
-            "source_document",
-            "source_title",
-            "source_publisher",
-            "source_date",
-        )
-    )
-    for record in rows:
-        result.setdefault(record.country_id, {})[record.capability.key] = {
-            "status": record.status,
-            "verified": record.verified_at.date().isoformat(),
-            "note": record.note,
-            "source": {
-                "url": _source_url(record),
-                "title": record.source_title,
-                "publisher": record.source_publisher,
-                "date": record.source_date.isoformat() if record.source_date else None,
-            }
-            if record.has_source
-            else None,
-        }
-    return result
 
 
 # --- Open data: API and downloads -----------------------------------------------------------

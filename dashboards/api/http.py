@@ -35,7 +35,12 @@ class ConditionalGetMixin:
 
     The ETag is a hash of the rendered body (or one the view set itself, e.g. the
     snapshot's), so that a client or a CDN revalidates cheaply: a matching If-None-Match
-    gets 304 and no body.
+    gets 304 and no body. The comparison is Django's own (get_conditional_response, as in
+    ConditionalGetMiddleware and @condition). Not the middleware itself: it skips HEAD
+    (which the API serves, with the ETag the schema promises), and it would hash every GET
+    response of the site. Not @condition: it needs the ETag before the view runs, and no
+    cheap version of the API's data exists (the snapshot's ETag misses fields the API
+    shows, such as partner descriptions), so a 304 could be stale.
     """
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -1,7 +1,10 @@
 """Explicit output shapes of the open data API. No staff identities, no child data.
 
-Every serializer lists its fields; none is a ModelSerializer, so a new model field can never
-appear in the public API by accident. A verified record says `"verified": true`, never who.
+The serializers render the public records of dashboards.records (the views turn each page
+of the selectors' querysets into records): none reads a model, so a model field can never
+appear in the public API by accident, and every default ("no information", all 21
+capabilities) is the records'. Every serializer lists its fields; a verified record says
+`"verified": true`, never who.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaign.selectors import EndorsementStatus, PartnerType
+from dashboards.records import CountryRecord, SourceRecord
 from pledges.selectors import (
     NO_INFORMATION,
     CapabilityStatusChoice,
@@ -39,17 +43,21 @@ def _iso_date(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def _source(record, request) -> dict:
-    document = record.source_document
-    url = None
-    if document:
-        url = request.build_absolute_uri(document.url) if request else document.url
+def _document_url(source: SourceRecord, request) -> str | None:
+    if not source.document_url:
+        return None
+    return request.build_absolute_uri(source.document_url) if request else source.document_url
+
+
+def _source(source: SourceRecord | None, request) -> dict | None:
+    if source is None:
+        return None
     return {
-        "url": record.source_url,
-        "title": record.source_title,
-        "publisher": record.source_publisher,
-        "date": _iso_date(record.source_date),
-        "document_url": url,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": _iso_date(source.date),
+        "document_url": _document_url(source, request),
     }
 
 
@@ -69,31 +77,26 @@ class VerifiedField(serializers.BooleanField):
 class SourceSerializer(serializers.Serializer):
     """The public evidence for a record."""
 
-    url = serializers.CharField(source="source_url", help_text=_("Link to the source."))
-    title = serializers.CharField(source="source_title")
-    publisher = serializers.CharField(source="source_publisher")
-    date = serializers.DateField(source="source_date", allow_null=True)
+    url = serializers.CharField(help_text=_("Link to the source."))
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
     document_url = serializers.SerializerMethodField(
         help_text=_("Uploaded copy of the source document, if any.")
     )
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_document_url(self, record) -> str | None:
-        document = record.source_document
-        if not document:
-            return None
-        request = self.context.get("request")
-        url = document.url
-        return request.build_absolute_uri(url) if request else url
+    def get_document_url(self, source) -> str | None:
+        return _document_url(source, self.context.get("request"))
 
 
 class CountryNamesSerializer(serializers.Serializer):
-    en = serializers.CharField(source="name_en")
-    fr = serializers.CharField(source="name_fr")
-    es = serializers.CharField(source="name_es")
-    ru = serializers.CharField(source="name_ru")
-    zh = serializers.CharField(source="name_zh")
-    ar = serializers.CharField(source="name_ar")
+    en = serializers.CharField()
+    fr = serializers.CharField()
+    es = serializers.CharField()
+    ru = serializers.CharField()
+    zh = serializers.CharField()
+    ar = serializers.CharField()
 
 
 class PledgeSerializer(serializers.Serializer):
@@ -105,34 +108,9 @@ class PledgeSerializer(serializers.Serializer):
     pledge_text_version = serializers.IntegerField(allow_null=True)
     signed_by_office = serializers.CharField(help_text=_("An office, never a person."))
     public_note = serializers.CharField()
-    last_verified_at = serializers.DateTimeField(allow_null=True)
+    last_verified_at = serializers.DateTimeField(allow_null=True, source="verified_at")
     verified = serializers.BooleanField()
     is_demo = serializers.BooleanField(help_text=_("Invented demo data."))
-
-    @staticmethod
-    def from_country(country, *, pledge_text_version: int | None) -> dict:
-        pledge = country.public_pledges[0] if country.public_pledges else None
-        if pledge is None:
-            return {
-                "status": NO_INFORMATION,
-                "since": None,
-                "pledge_text_version": pledge_text_version,
-                "signed_by_office": "",
-                "public_note": "",
-                "last_verified_at": None,
-                "verified": False,
-                "is_demo": False,
-            }
-        return {
-            "status": pledge.status,
-            "since": pledge.status_date,
-            "pledge_text_version": pledge.pledge_text.version,
-            "signed_by_office": pledge.signed_by_office,
-            "public_note": pledge.public_note,
-            "last_verified_at": pledge.verified_at,
-            "verified": True,
-            "is_demo": pledge.is_demo,
-        }
 
 
 class NationalStrategySerializer(serializers.Serializer):
@@ -142,7 +120,7 @@ class NationalStrategySerializer(serializers.Serializer):
     link = serializers.CharField()
     references_mnr = serializers.BooleanField()
     note = serializers.CharField()
-    source = SourceSerializer(source="*")
+    source = SourceSerializer()
     last_verified_at = serializers.DateTimeField(source="verified_at")
     verified = VerifiedField()
     is_demo = serializers.BooleanField()
@@ -153,50 +131,17 @@ class CapabilityStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CAPABILITY_STATUS_VALUES)
     note = serializers.CharField()
     source = SourceSerializer(allow_null=True)
-    last_verified_at = serializers.DateTimeField(allow_null=True)
+    last_verified_at = serializers.DateTimeField(allow_null=True, source="verified_at")
     verified = serializers.BooleanField()
     is_demo = serializers.BooleanField()
-
-    @staticmethod
-    def rows_for(country, *, capability_keys: list[str]) -> list[dict]:
-        """All capabilities of the framework, 'no_public_information' where none is verified."""
-        current = {s.capability.key: s for s in country.current_capability_statuses}
-        rows = []
-        for key in capability_keys:
-            record = current.get(key)
-            if record is None:
-                rows.append(
-                    {
-                        "capability": key,
-                        "status": CapabilityStatusChoice.NO_PUBLIC_INFORMATION.value,
-                        "note": "",
-                        "source": None,
-                        "last_verified_at": None,
-                        "verified": False,
-                        "is_demo": False,
-                    }
-                )
-            else:
-                rows.append(
-                    {
-                        "capability": key,
-                        "status": record.status,
-                        "note": record.note,
-                        "source": record,
-                        "last_verified_at": record.verified_at,
-                        "verified": True,
-                        "is_demo": record.is_demo,
-                    }
-                )
-        return rows
 
 
 class CountrySerializer(serializers.Serializer):
     iso3 = serializers.CharField(help_text=_("ISO 3166-1 alpha-3 code; the key of a state."))
     iso2 = serializers.CharField()
     m49 = serializers.IntegerField(help_text=_("UN M49 numeric code."))
-    name = serializers.CharField(source="short_name")
-    names = CountryNamesSerializer(source="*", help_text=_("Names in the six UN languages."))
+    name = serializers.CharField()
+    names = CountryNamesSerializer(help_text=_("Names in the six UN languages."))
     region = serializers.CharField()
     sub_region = serializers.CharField()
     intermediate_region = serializers.CharField()
@@ -208,27 +153,22 @@ class CountrySerializer(serializers.Serializer):
     capabilities = serializers.SerializerMethodField()
 
     @extend_schema_field(PledgeSerializer)
-    def get_pledge(self, country) -> dict:
-        data = PledgeSerializer.from_country(
-            country, pledge_text_version=self.context.get("pledge_text_version")
-        )
-        return PledgeSerializer(data).data
+    def get_pledge(self, country: CountryRecord) -> dict:
+        return PledgeSerializer(country.pledge).data
 
     @extend_schema_field(NationalStrategySerializer(allow_null=True))
-    def get_national_strategy(self, country) -> dict | None:
-        strategies = country.current_strategies
-        if not strategies:
+    def get_national_strategy(self, country: CountryRecord) -> dict | None:
+        if country.strategy is None:
             return None
-        return NationalStrategySerializer(strategies[0], context=self.context).data
+        return NationalStrategySerializer(country.strategy, context=self.context).data
 
     @extend_schema_field(CapabilityStatusSerializer(many=True))
-    def get_capabilities(self, country) -> list[dict]:
-        rows = CapabilityStatusSerializer.rows_for(
-            country, capability_keys=self.context["capability_keys"]
-        )
-        return CapabilityStatusSerializer(rows, many=True, context=self.context).data
+    def get_capabilities(self, country: CountryRecord) -> list[dict]:
+        return CapabilityStatusSerializer(
+            country.capabilities, many=True, context=self.context
+        ).data
 
-    def to_representation(self, country) -> dict:
+    def to_representation(self, country: CountryRecord) -> dict:
         """The declared shape, built directly: DRF's nested fields are slow for 195 states of 21.
 
         tests/dashboards/test_api.py checks it equals the field-by-field serialisation.
@@ -236,51 +176,19 @@ class CountrySerializer(serializers.Serializer):
         if self.context.get("slow_path"):
             return super().to_representation(country)
         request = self.context.get("request")
-        pledge = PledgeSerializer.from_country(
-            country, pledge_text_version=self.context.get("pledge_text_version")
-        )
-        pledge["since"] = _iso_date(pledge["since"])
-        pledge["last_verified_at"] = _iso_datetime(pledge["last_verified_at"])
-        strategies = country.current_strategies
-        strategy = None
-        if strategies:
-            record = strategies[0]
-            strategy = {
-                "status": record.status,
-                "title": record.title,
-                "year": record.year,
-                "link": record.link,
-                "references_mnr": record.references_mnr,
-                "note": record.note,
-                "source": _source(record, request),
-                "last_verified_at": _iso_datetime(record.verified_at),
-                "verified": True,
-                "is_demo": record.is_demo,
-            }
-        capabilities = []
-        for row in CapabilityStatusSerializer.rows_for(
-            country, capability_keys=self.context["capability_keys"]
-        ):
-            record = row["source"]
-            capabilities.append(
-                {
-                    **row,
-                    "source": _source(record, request) if record is not None else None,
-                    "last_verified_at": _iso_datetime(row["last_verified_at"]),
-                }
-            )
+        pledge, strategy, names = country.pledge, country.strategy, country.names
         return {
             "iso3": country.iso3,
             "iso2": country.iso2,
             "m49": country.m49,
-            "name": country.short_name,
+            "name": country.name,
             "names": {
-                "en": country.name_en,
-                "fr": country.name_fr,
-                "es": country.name_es,
-                "ru": country.name_ru,
-                "zh": country.name_zh,
-                "ar": country.name_ar,
+                "en": names.en,
+                "fr": names.fr,
+                "es": names.es,
+                "ru": names.ru,
+                "zh": names.zh,
+                "ar": names.ar,
             },
             "region": country.region,
             "sub_region": country.sub_region,
@@ -288,29 +196,62 @@ class CountrySerializer(serializers.Serializer):
             "un_status": country.un_status,
             "latitude": country.latitude,
             "longitude": country.longitude,
-            "pledge": pledge,
-            "national_strategy": strategy,
-            "capabilities": capabilities,
+            "pledge": {
+                "status": pledge.status,
+                "since": _iso_date(pledge.since),
+                "pledge_text_version": pledge.pledge_text_version,
+                "signed_by_office": pledge.signed_by_office,
+                "public_note": pledge.public_note,
+                "last_verified_at": _iso_datetime(pledge.verified_at),
+                "verified": pledge.verified,
+                "is_demo": pledge.is_demo,
+            },
+            "national_strategy": {
+                "status": strategy.status,
+                "title": strategy.title,
+                "year": strategy.year,
+                "link": strategy.link,
+                "references_mnr": strategy.references_mnr,
+                "note": strategy.note,
+                "source": _source(strategy.source, request),
+                "last_verified_at": _iso_datetime(strategy.verified_at),
+                "verified": True,
+                "is_demo": strategy.is_demo,
+            }
+            if strategy
+            else None,
+            "capabilities": [
+                {
+                    "capability": c.capability,
+                    "status": c.status,
+                    "note": c.note,
+                    "source": _source(c.source, request),
+                    "last_verified_at": _iso_datetime(c.verified_at),
+                    "verified": c.verified,
+                    "is_demo": c.is_demo,
+                }
+                for c in country.capabilities
+            ],
         }
 
 
 class PledgeEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    country = serializers.CharField(source="pledge.country.iso3", help_text=_("ISO3 code."))
-    country_name = serializers.CharField(source="pledge.country.short_name")
-    pledge_text_version = serializers.IntegerField(source="pledge.pledge_text.version")
+    country = serializers.CharField(source="iso3", help_text=_("ISO3 code."))
+    country_name = serializers.CharField()
+    pledge_text_version = serializers.IntegerField()
     from_status = serializers.SerializerMethodField()
     to_status = serializers.ChoiceField(choices=PLEDGE_STATUS_VALUES)
     event_date = serializers.DateField(help_text=_("When the change happened."))
     note = serializers.CharField()
-    source = SourceSerializer(source="*")
+    source = SourceSerializer()
     verified = VerifiedField()
     verified_at = serializers.DateTimeField()
     is_demo = serializers.BooleanField()
 
     @extend_schema_field(serializers.ChoiceField(choices=PLEDGE_STATUS_CHOICES))
     def get_from_status(self, event) -> str:
-        return event.from_status or NO_INFORMATION
+        return event.from_status
 
 
 class CapabilitySummarySerializer(serializers.Serializer):
@@ -340,11 +281,11 @@ class CapabilitySerializer(serializers.Serializer):
 class PartnerSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    type = serializers.ChoiceField(source="partner_type", choices=PartnerType.values)
+    type = serializers.ChoiceField(choices=PartnerType.values)
     website = serializers.CharField()
     description = serializers.CharField()
     endorsement = serializers.ChoiceField(choices=EndorsementStatus.values)
-    conflict_of_interest_disclosure = serializers.CharField(source="coi_disclosure")
+    conflict_of_interest_disclosure = serializers.CharField()
     works_globally = serializers.BooleanField()
     outcomes = serializers.SerializerMethodField()
     capabilities = serializers.SerializerMethodField()
@@ -354,15 +295,15 @@ class PartnerSerializer(serializers.Serializer):
 
     @extend_schema_field({"type": "array", "items": {"type": "integer"}})
     def get_outcomes(self, partner) -> list[int]:
-        return sorted(o.number for o in partner.outcomes.all())
+        return list(partner.outcomes)
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_capabilities(self, partner) -> list[str]:
-        return sorted(c.key for c in partner.capabilities.all())
+        return list(partner.capabilities)
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_countries(self, partner) -> list[str]:
-        return sorted(c.iso3 for c in partner.countries.all())
+        return list(partner.countries)
 
 
 class MilestoneSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaign.selectors import campaign_current, campaign_progress, partner_list_public
+from dashboards import records
 from dashboards.snapshot import snapshot_current
 from pledges.selectors import (
     capability_list,
@@ -48,21 +49,51 @@ class OpenDataView(ConditionalGetMixin):
     metadata_class = None
 
 
-class OpenDataListView(OpenDataView, generics.ListAPIView):
+class RecordsMixin:
+    """The serializers render public records (dashboards.records), not models.
+
+    The selectors' querysets are filtered, ordered and paginated as querysets; then the page
+    (or the one object) is turned into records by `to_records`.
+    """
+
+    def to_records(self, objects) -> list:
+        return list(objects)
+
+
+class OpenDataListView(RecordsMixin, OpenDataView, generics.ListAPIView):
     pagination_class = StablePageNumberPagination
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
 
+    def paginate_queryset(self, queryset):
+        return self.to_records(super().paginate_queryset(queryset))
 
-class OpenDataDetailView(OpenDataView, generics.RetrieveAPIView):
+
+class OpenDataDetailView(RecordsMixin, OpenDataView, generics.RetrieveAPIView):
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         obj = self.get_queryset().filter(**{self.lookup_field: self.normalise(value)}).first()
         if obj is None:
             raise NotFound(_("No such record."))
-        return obj
+        return self.to_records([obj])[0]
 
     def normalise(self, value: str):
         return value
+
+
+class EventRecordsMixin:
+    def get_queryset(self):
+        return pledge_events_public()
+
+    def to_records(self, objects) -> list:
+        return [records.event_record(e) for e in objects]
+
+
+class PartnerRecordsMixin:
+    def get_queryset(self):
+        return partner_list_public()
+
+    def to_records(self, objects) -> list:
+        return [records.partner_record(p) for p in objects]
 
 
 # --- Countries ----------------------------------------------------------------------------
@@ -82,12 +113,13 @@ class CountryMixin:
     def get_queryset(self):
         return countries_public(pledge_text_id=getattr(self, "pledge_text_id", None))
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        # Query: the 21 capabilities, so that every state lists all of them.
-        context["capability_keys"] = list(capability_list().values_list("key", flat=True))
-        context["pledge_text_version"] = self.pledge_text_version
-        return context
+    def to_records(self, objects) -> list:
+        return records.country_records(
+            objects,
+            # Query: the 21 capabilities, so that every state lists all of them.
+            capability_keys=list(capability_list().values_list("key", flat=True)),
+            pledge_text_version=self.pledge_text_version,
+        )
 
 
 COUNTRY_ISO3 = OpenApiParameter(
@@ -145,7 +177,7 @@ class CountryDetail(CountryMixin, OpenDataDetailView):
     parameters=CACHE_HEADERS,
     responses=list_responses(serializers.PledgeEventSerializer),
 )
-class PledgeEventList(OpenDataListView):
+class PledgeEventList(EventRecordsMixin, OpenDataListView):
     serializer_class = serializers.PledgeEventSerializer
     filterset_class = filters.PledgeEventFilter
     ordering = ["-event_date", "-verified_at"]
@@ -155,9 +187,6 @@ class PledgeEventList(OpenDataListView):
         ("country", "pledge__country__short_name"),
     ]
     ordering_tiebreak = "pk"
-
-    def get_queryset(self):
-        return pledge_events_public()
 
 
 @extend_schema(
@@ -170,13 +199,10 @@ class PledgeEventList(OpenDataListView):
     ],
     responses=detail_responses(serializers.PledgeEventSerializer),
 )
-class PledgeEventDetail(OpenDataDetailView):
+class PledgeEventDetail(EventRecordsMixin, OpenDataDetailView):
     serializer_class = serializers.PledgeEventSerializer
     lookup_field = "pk"
     lookup_url_kwarg = "id"
-
-    def get_queryset(self):
-        return pledge_events_public()
 
     def normalise(self, value: str) -> int:
         if not value.isascii() or not value.isdigit() or not 0 < int(value) < 2**63:
@@ -268,15 +294,12 @@ class CapabilityDetail(OpenDataDetailView):
     parameters=CACHE_HEADERS,
     responses=list_responses(serializers.PartnerSerializer),
 )
-class PartnerList(OpenDataListView):
+class PartnerList(PartnerRecordsMixin, OpenDataListView):
     serializer_class = serializers.PartnerSerializer
     filterset_class = filters.PartnerFilter
     ordering = ["name"]
     ordering_fields = [("name", "name"), ("type", "partner_type")]
     ordering_tiebreak = "slug"
-
-    def get_queryset(self):
-        return partner_list_public()
 
 
 @extend_schema(
@@ -289,12 +312,9 @@ class PartnerList(OpenDataListView):
     ],
     responses=detail_responses(serializers.PartnerSerializer),
 )
-class PartnerDetail(OpenDataDetailView):
+class PartnerDetail(PartnerRecordsMixin, OpenDataDetailView):
     serializer_class = serializers.PartnerSerializer
     lookup_field = "slug"
-
-    def get_queryset(self):
-        return partner_list_public()
 
 
 # --- Campaign and snapshot ----------------------------------------------------------------

@@ -110,6 +110,7 @@ def test_text_that_looks_like_a_formula_is_never_a_formula(client, alice, bob):
     header = [c.value for c in book["pledge_events"][1]]
     cell = book["pledge_events"].cell(row=2, column=header.index("note") + 1)
     assert cell.data_type == "s"
+    assert cell.quotePrefix  # and stays text when someone edits it
     assert cell.value == '=HYPERLINK("x","y")'
 
 
@@ -232,3 +233,20 @@ def test_database_down_still_serves_the_last_release(client, monkeypatch):
     # then
     assert response.status_code == 200
     assert exports.release_ensure().id == first.id
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_tables_are_read_in_a_fixed_number_of_queries(alice, bob, django_assert_num_queries, size):
+    # given `size` states with published data, and partners working in all of them
+    from campaign.models import Partner
+
+    states = publish(n=size, author=alice, verifier=bob)
+    for partner in Partner.objects.public()[:3]:
+        partner.countries.add(*states)
+    # when / then: the public records (dashboards.records.public_data: 1 campaign, 2 MNR
+    # domains and capabilities, 4 published partners with their links, 4 states with their
+    # verified pledges, strategies and capability statuses, 1 verified events), 1 outcomes,
+    # and the 5 of campaign progress
+    with django_assert_num_queries(18):
+        tables = exports.dataset_tables()
+    assert len(tables["pledge_events"]) == size

@@ -13,7 +13,7 @@ import zipfile
 
 from django.core.cache import cache
 from django.test import override_settings
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from rest_framework.test import APIClient
@@ -42,6 +42,16 @@ action = st.fixed_dictionaries(
         "secret": record_text,
     }
 )
+
+
+_CAPABILITY = {
+    "kind": "capability",
+    "state": "NOR",
+    "status": "pledged",
+    "outcome": "verify",
+    "author": 0,
+    "verifier": 1,
+}
 
 
 def _scan_api(client: APIClient, states: list[str]) -> str:
@@ -83,6 +93,14 @@ class NothingPrivateLeaks(TestCase):
         staff_names=st.lists(staff_name, min_size=3, max_size=3, unique=True),
         actions=st.lists(action, min_size=1, max_size=6),
     )
+    @example(  # a verified capability status replaced by a later verified one (seen flaking)
+        staff_names=["Zqbcdfghjk", "Zqlmnpqrst", "Zqvwxzbcdf"],
+        actions=[
+            {**_CAPABILITY, "secret": "Xkfirstone"},
+            {**_CAPABILITY, "kind": "event", "outcome": "draft", "secret": "Xkdraftone"},
+            {**_CAPABILITY, "secret": "Xklaterone"},
+        ],
+    )
     def test_no_draft_and_no_staff_identity_in_api_or_exports(self, staff_names, actions):
         cache.clear()
         # given three staff members with distinctive names and e-mail addresses
@@ -121,7 +139,7 @@ class NothingPrivateLeaks(TestCase):
             )
             if a["outcome"] == "verify":
                 _verify(a["kind"], record, verifier)
-                public.append(secret)
+                public.append((record, secret))
             elif a["outcome"] == "return":
                 services.review_return(
                     record=record,
@@ -138,8 +156,9 @@ class NothingPrivateLeaks(TestCase):
         # then no draft or returned record, and no staff identity, appears anywhere
         leaked = [s for s in [*private, *identities] if s in seen]
         assert not leaked, f"private data in a public response or export: {leaked}"
-        # ... while verified records do (the scan can see what it looks for)
-        missing = [s for s in public if s not in seen]
+        # ... while verified records do (the scan can see what it looks for), except a
+        # capability status or strategy that a later verified one replaced
+        missing = [s for record, s in public if _still_current(record) and s not in seen]
         assert not missing, f"verified records missing: {missing}"
 
 
@@ -172,6 +191,11 @@ def _create(kind: str, *, state, user, status: str, text: str, cap, slug: str):
     partner.save()
     partner.countries.add(state)
     return partner
+
+
+def _still_current(record) -> bool:
+    record.refresh_from_db()
+    return getattr(record, "is_current", True)
 
 
 def _verify(kind: str, record, verifier) -> None:

@@ -1,0 +1,216 @@
+"""One public read model: the snapshot, the API and the downloads render the same records.
+
+dashboards/records.py builds the public records once; these tests prove that the three
+outputs say the same thing about the same state, field by field, and that each of them reads
+the records (a value changed in a record shows in all three), not the models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from campaign.models import Partner
+from dashboards import records
+from dashboards.exports import dataset_tables
+from dashboards.snapshot import snapshot_build
+from pledges import services
+from pledges.models import Capability
+from tests.factories import country, event_kwargs
+
+pytestmark = pytest.mark.django_db
+
+NO_INFO = "no_information"
+
+
+@pytest.fixture
+def ghana(alice, bob, settings, tmp_path):
+    """Ghana with a verified history, a strategy sourced by an upload only, two
+    capabilities, and two published partners working there."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    gha = country("GHA")
+    for status, day in (("in_dialogue", 1), ("pledged", 9)):
+        event = services.pledge_event_create(
+            country=gha,
+            user=alice,
+            **event_kwargs(to_status=status, event_date=dt.date(2026, 2, day), note="<b>n</b>"),
+        )
+        services.pledge_event_verify(
+            event=event, user=bob, expected_lock_version=event.lock_version
+        )
+    strategy = services.national_strategy_create(
+        country=gha,
+        user=alice,
+        status="adopted",
+        title='Child "online" safety',
+        year=2025,
+        references_mnr=True,
+        source_document=SimpleUploadedFile("strategy.pdf", b"%PDF-1.4"),
+        source_title="Gazette",
+    )
+    services.national_strategy_verify(
+        record=strategy, user=bob, expected_lock_version=strategy.lock_version
+    )
+    for key, status in (("mnr-02", "in_place"), ("mnr-07", "in_development")):
+        record = services.capability_status_create(
+            country=gha,
+            capability=Capability.objects.get(key=key),
+            status=status,
+            user=alice,
+            source_url=f"https://example.org/{key}",
+            note=f"note {key}",
+        )
+        services.capability_status_verify(
+            record=record, user=bob, expected_lock_version=record.lock_version
+        )
+    for partner in Partner.objects.public().order_by("slug")[:2]:
+        partner.countries.add(gha)
+    return gha
+
+
+def _outputs(iso3: str) -> tuple[dict, dict, dict]:
+    """The state as the snapshot, the API and the downloads show it."""
+    snapshot = snapshot_build()
+    state = next(s for s in snapshot["states"] if s["iso3"] == iso3)
+    api = APIClient()
+    body = api.get(f"/api/v1/countries/{iso3}/").json()
+    body["_events"] = api.get("/api/v1/pledge-events/", {"country": iso3}).json()["results"]
+    body["_partners"] = api.get("/api/v1/partners/", {"page_size": 200}).json()["results"]
+    tables = dataset_tables()
+    export = {
+        "country": next(r for r in tables["countries"] if r["iso3"] == iso3),
+        "capabilities": [r for r in tables["capability_statuses"] if r["iso3"] == iso3],
+        "events": [r for r in tables["pledge_events"] if r["iso3"] == iso3],
+        "partners": [r["partner"] for r in tables["partner_countries"] if r["iso3"] == iso3],
+        "partner_rows": tables["partners"],
+    }
+    state["_partners"] = snapshot["partners"]
+    return state, body, export
+
+
+def _assert_same_state(state: dict, api: dict, export: dict) -> None:
+    row = export["country"]
+    # identity
+    for snap_key, api_key, export_key in (
+        ("iso3", "iso3", "iso3"),
+        ("iso2", "iso2", "iso2"),
+        ("m49", "m49", "m49"),
+        ("name", "name", "name"),
+        ("region", "region", "region"),
+        ("sub_region", "sub_region", "sub_region"),
+        ("un_status", "un_status", "un_status"),
+        ("lat", "latitude", "latitude"),
+        ("lon", "longitude", "longitude"),
+    ):
+        assert state[snap_key] == api[api_key] == row[export_key], snap_key
+    # the pledge
+    pledge = api["pledge"]
+    assert state["pledge"]["status"] == pledge["status"] == row["pledge_status"]
+    assert state["pledge"]["since"] == pledge["since"] == row["pledge_status_since"]
+    assert state["pledge"]["office"] == pledge["signed_by_office"] == row["signed_by_office"]
+    assert state["pledge"]["note"] == pledge["public_note"]
+    assert state["pledge"]["demo"] == pledge["is_demo"] == row["is_demo"]
+    # the national strategy
+    strategy = api["national_strategy"]
+    if state["strategy"] is None:
+        assert strategy is None
+        assert row["strategy_status"] is None
+    else:
+        for key in ("status", "title", "year", "link", "references_mnr"):
+            assert state["strategy"][key] == strategy[key] == row[f"strategy_{key}"], key
+        assert state["strategy"]["note"] == strategy["note"]
+        assert state["strategy"]["source"]["title"] == strategy["source"]["title"]
+        link = strategy["source"]["url"] or strategy["source"]["document_url"]
+        assert link.endswith(state["strategy"]["source"]["url"])
+    # all 21 capabilities, "no_public_information" where nothing is verified
+    api_caps = {c["capability"]: c for c in api["capabilities"]}
+    export_caps = {c["capability"]: c for c in export["capabilities"]}
+    keys = [f"mnr-{n:02d}" for n in range(1, 22)]
+    assert list(api_caps) == list(export_caps) == keys
+    for key in keys:
+        detail = state["capability_details"].get(key)
+        snap_status = detail["status"] if detail else "no_public_information"
+        assert snap_status == api_caps[key]["status"] == export_caps[key]["status"], key
+        assert state["capabilities"].get(key, "no_public_information") == snap_status
+        note = detail["note"] if detail else ""
+        assert note == api_caps[key]["note"] == export_caps[key]["note"], key
+        assert (detail is not None) == api_caps[key]["verified"], key
+    # the public changelog of pledge status changes
+    snap_events = [(e["date"], e["from"] or NO_INFO, e["to"], e["note"]) for e in state["events"]]
+    api_events = [
+        (e["event_date"], e["from_status"], e["to_status"], e["note"])
+        for e in reversed(api["_events"])  # newest first in the API
+    ]
+    export_events = [
+        (e["event_date"], e["from_status"], e["to_status"], e["note"]) for e in export["events"]
+    ]
+    assert snap_events == api_events == export_events
+    # the partners present
+    api_partners = sorted(p["slug"] for p in api["_partners"] if state["iso3"] in p["countries"])
+    assert state["partners"] == api_partners == export["partners"]
+    names = {p["slug"]: p["name"] for p in state["_partners"]}
+    assert names == {p["slug"]: p["name"] for p in api["_partners"]}
+    assert names == {p["slug"]: p["name"] for p in export["partner_rows"]}
+
+
+def test_snapshot_api_and_downloads_agree_field_by_field(ghana):
+    state, api, export = _outputs("GHA")
+    assert state["pledge"]["status"] == "pledged"
+    assert len(state["events"]) == 2 and len(state["partners"]) == 2
+    _assert_same_state(state, api, export)
+
+
+def test_a_state_with_nothing_verified_has_the_same_defaults_everywhere(ghana):
+    state, api, export = _outputs("NOR")
+    assert state["pledge"]["status"] == api["pledge"]["status"] == NO_INFO
+    assert api["pledge"]["verified"] is False
+    assert all(c["status"] == "no_public_information" for c in api["capabilities"])
+    _assert_same_state(state, api, export)
+
+
+def test_every_output_renders_the_records_not_the_models(ghana, monkeypatch):
+    """Change values in the records only: the snapshot, the API and the downloads all show
+    them, so none of the three reads a model field behind the records' back."""
+    real_countries = records.country_records
+    real_event, real_partner = records.event_record, records.partner_record
+
+    def countries(*args, **kwargs):
+        result = []
+        for record in real_countries(*args, **kwargs):
+            if record.iso3 == "GHA":
+                record = dataclasses.replace(
+                    record,
+                    pledge=dataclasses.replace(record.pledge, signed_by_office="From the record"),
+                    strategy=dataclasses.replace(record.strategy, title="Record title"),
+                    capabilities=tuple(
+                        dataclasses.replace(c, note="record note") if c.verified else c
+                        for c in record.capabilities
+                    ),
+                )
+            result.append(record)
+        return result
+
+    def event(obj):
+        return dataclasses.replace(real_event(obj), note="record event note")
+
+    def partner(obj):
+        return dataclasses.replace(real_partner(obj), name=f"Record {obj.slug}")
+
+    monkeypatch.setattr(records, "country_records", countries)
+    monkeypatch.setattr(records, "event_record", event)
+    monkeypatch.setattr(records, "partner_record", partner)
+    # when
+    state, api, export = _outputs("GHA")
+    # then all three show the records' values, and still agree with each other
+    assert state["pledge"]["office"] == "From the record"
+    assert api["national_strategy"]["title"] == "Record title"
+    assert {
+        c["note"] for c in export["capabilities"] if c["status"] != "no_public_information"
+    } == {"record note"}
+    assert {e["note"] for e in state["events"]} == {"record event note"}
+    assert all(p["name"].startswith("Record ") for p in api["_partners"])
+    _assert_same_state(state, api, export)
