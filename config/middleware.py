@@ -17,97 +17,6 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-# --- Staff accounts and security (AUTH-02, AUD-04, OPS-02) ------------------------------------
-
-
-def _is_staff_path(path: str) -> bool:
-    return path.startswith(STAFF_PATH_PREFIXES)
-
-
-class MFARequiredMiddleware:
-    """Send a staff member without an authenticator to set one up, before anything else.
-
-    allauth cannot enforce MFA itself (AUTH-02). Allowed without it: the MFA pages, sign-out,
-    the password pages, re-authentication (which TOTP setup asks for), static files and the
-    language switch. The answer is kept in the session (set at sign-in and when an
-    authenticator is added), so a staff request costs no extra query.
-    """
-
-    ALLOWED_URL_NAMES = (
-        "mfa_index",  # /accounts/2fa/ and everything under it
-        "account_logout",
-        "account_reauthenticate",
-        "account_login",
-    )
-    ALLOWED_PREFIXES = ("/accounts/password/", "/i18n/")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self._allowed: tuple[str, ...] | None = None
-
-    def allowed_prefixes(self) -> tuple[str, ...]:
-        if self._allowed is None:
-            from django.urls import reverse
-
-            self._allowed = (
-                *(reverse(name) for name in self.ALLOWED_URL_NAMES),
-                *self.ALLOWED_PREFIXES,
-                settings.STATIC_URL,
-            )
-        return self._allowed
-
-    def __call__(self, request):
-        if self._must_set_up_mfa(request):
-            from django.contrib import messages
-            from django.shortcuts import redirect
-            from django.utils.translation import gettext as _
-
-            messages.warning(
-                request,
-                _(
-                    "Two-factor authentication is required for every staff account. "
-                    "Set up an authenticator app to continue."
-                ),
-            )
-            return redirect("mfa_activate_totp")
-        return self.get_response(request)
-
-    def _must_set_up_mfa(self, request) -> bool:
-        from pledges.accounts import MFA_OK_SESSION_KEY, session_mfa_refresh, user_is_staff_member
-
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return False
-        if request.session.get(MFA_OK_SESSION_KEY):
-            return False
-        if request.path.startswith(self.allowed_prefixes()):
-            return False
-        if not user_is_staff_member(user):
-            return False
-        return not session_mfa_refresh(request=request, user=user)
-
-
-class PermissionDeniedLogMiddleware:
-    """Record every 403 answered on a staff page in the security event log (AUD-04)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if response.status_code == 403 and _is_staff_path(request.path):
-            from pledges.audit import security_event_log
-            from pledges.models import SecurityEventKind
-
-            security_event_log(
-                kind=SecurityEventKind.PERMISSION_DENIED,
-                user=getattr(request, "user", None),
-                request=request,
-                detail={"method": request.method},
-            )
-        return response
-
-
 class DatabaseUnavailableMiddleware:
     """Answer 503 with a clear message when the database is down on a staff page (OPS-02).
 
@@ -122,6 +31,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_database_down(exception) and _is_staff_path(request.path):
+        if is_database_down(exception) and request.path.startswith(STAFF_PATH_PREFIXES):
             return database_unavailable_response(request)
         return None

@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "simple_history",
     "corsheaders",
     "csp",
-    # Our apps, in layers: pledges is the core; campaign builds on it; dashboards reads both.
+    # Our apps, in layers (docs/architecture.md): pledges is the core; campaign builds on it;
+    # staff (the workspace) and dashboards (the public face) sit on both, side by side.
     "pledges",
     "campaign",
+    "staff",
     "dashboards",
 ]
 
@@ -76,8 +78,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
-    "config.middleware.MFARequiredMiddleware",
-    "config.middleware.PermissionDeniedLogMiddleware",
+    "staff.middleware.MFARequiredMiddleware",
+    "staff.middleware.PermissionDeniedLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -88,7 +90,10 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "config" / "templates"],
+        # staff/templates is listed too, ahead of the apps: its account/ and allauth/ templates
+        # override allauth's own, and app directories are searched in INSTALLED_APPS order
+        # (allauth before staff).
+        "DIRS": [BASE_DIR / "config" / "templates", BASE_DIR / "staff" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -148,12 +153,12 @@ else:
         }
     }
 
-# --- Accounts (django-allauth, invitation only; see config/adapters.py) ---------------------
+# --- Accounts (django-allauth, invitation only; see staff/adapters.py) ----------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-ACCOUNT_ADAPTER = "config.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "staff.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -342,8 +347,8 @@ SMALL_GROUP_THRESHOLD = 5
 
 # --- Staff accounts and security (issue 3, part A; SAFEGUARDING AUTH-01..05, AUD-04) ----------
 # TOTP secrets and recovery-code seeds are encrypted at rest with a key derived from
-# SECRET_KEY (config/adapters.py); SECRET_KEY_FALLBACKS still decrypt after a key rotation.
-MFA_ADAPTER = "config.adapters.MFAAdapter"
+# SECRET_KEY (staff/adapters.py); SECRET_KEY_FALLBACKS still decrypt after a key rotation.
+MFA_ADAPTER = "staff.adapters.MFAAdapter"
 # Demo accounts (@demo.invalid) may skip MFA only when both DEMO_MODE and DEBUG are on;
 # with DEBUG off (production) nobody is waived, whatever DEMO_MODE says.
 MFA_DEMO_WAIVER = DEMO_MODE and DEBUG

@@ -2,20 +2,16 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from pledges.account_views import staff_invite_view
-
 # The admin login goes through allauth, so it gets the same rate limits and MFA (AUTH-03).
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Global Pledge Tracker — staff"
 admin.site.site_title = "Global Pledge Tracker"
 
 urlpatterns = [
-    path("staff/invite/", staff_invite_view, name="staff_invite"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("staff/", include("pledges.urls")),
-    path("staff/engagements/", include("campaign.urls")),
+    path("staff/", include("staff.urls")),
     path("api/", include("dashboards.api.urls")),
     path("exports/", include("dashboards.exports_urls")),
     path("data/", include("dashboards.data_urls")),

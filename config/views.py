@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
 
-logger = logging.getLogger(__name__)
+from staff.middleware import STAFF_PATH_PREFIXES
 
-STAFF_PATH_PREFIXES = ("/staff/", "/admin/", "/accounts/")
+logger = logging.getLogger(__name__)
 
 
 def is_database_down(exception: BaseException | None) -> bool:

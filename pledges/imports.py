@@ -338,13 +338,6 @@ class Importer:
         return out.getvalue()
 
 
-IMPORTERS: dict[str, Importer] = {}
-
-
-def importer_register(importer: Importer) -> None:
-    IMPORTERS[importer.key] = importer
-
-
 def import_plan(*, importer: Importer, content: bytes, filename: str = "") -> ImportPlan:
     """The dry run: what each row would change, and every bad row with its reason."""
     plan = ImportPlan(importer=importer.key, filename=filename)
@@ -678,7 +671,3 @@ class CapabilityStatusImporter(Importer):
             % {"file": filename, "line": row.line},
             **row.payload,
         )
-
-
-importer_register(PledgeStatusImporter())
-importer_register(CapabilityStatusImporter())

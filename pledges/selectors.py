@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from pledges.history import history_changes
 from pledges.models import (
     LADDER,
     NO_INFORMATION,
@@ -229,44 +230,6 @@ def country_public_changelog(*, country: Country) -> list[ChangelogEntry]:
 
 
 @dataclass(frozen=True)
-class ReviewItem:
-    kind: object  # pledges.workspace.ReviewKind
-    record: object
-    summary: str
-
-
-def _review_items(filters: dict, *, exclude_user=None) -> list[ReviewItem]:
-    from pledges.workspace import REVIEW_KINDS
-
-    items = []
-    for kind in REVIEW_KINDS.values():
-        records = kind.model._default_manager.filter(**filters).select_related(*kind.select_related)
-        if exclude_user is not None:
-            records = records.exclude(created_by=exclude_user)
-        items.extend(
-            ReviewItem(kind=kind, record=r, summary=kind.summary(r))
-            for r in records.order_by("created_at")
-        )
-    return sorted(items, key=lambda i: i.record.created_at)
-
-
-def review_queue(*, user) -> list[ReviewItem]:
-    """Drafts awaiting verification that `user` did not log (one query per kind)."""
-    from pledges.models import ReviewState
-
-    return _review_items({"review_state": ReviewState.DRAFT}, exclude_user=user)
-
-
-def drafts_of(*, user) -> list[ReviewItem]:
-    """The user's own drafts and returned changes (one query per kind)."""
-    from pledges.models import ReviewState
-
-    return _review_items(
-        {"created_by": user, "review_state__in": [ReviewState.DRAFT, ReviewState.RETURNED]}
-    )
-
-
-@dataclass(frozen=True)
 class CountryWorkspace:
     country: Country
     pledge: Pledge | None
@@ -322,7 +285,7 @@ class HistoryEntry:
     what: str  # the model's name
     subject: str
     action: str  # created / changed / deleted
-    changes: list  # [pledges.workspace.FieldChange]
+    changes: list  # [pledges.history.FieldChange]
     why: str
 
 
@@ -364,8 +327,6 @@ def country_history(*, country: Country) -> list[HistoryEntry]:
 
     One query per audited model (four), whatever the number of changes.
     """
-    from pledges.workspace import history_changes
-
     sources = [
         (PledgeEvent, PledgeEvent.history.filter(pledge__country=country), lambda h: ""),
         (Pledge, Pledge.history.filter(country=country), lambda h: ""),

@@ -6,27 +6,28 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from campaign.imports import PartnerImporter
 from campaign.models import Partner
 from pledges import imports
 from pledges.imports import (
-    IMPORTERS,
+    CapabilityStatusImporter,
     ImportRejected,
+    PledgeStatusImporter,
     country_index,
     country_resolve,
     import_apply,
     import_plan,
 )
-from pledges.models import CapabilityStatus, Country, PledgeEvent, SecurityEvent
+from pledges.models import CapabilityStatus, Country, PledgeEvent
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "country,status,date,source_url,source_title,source_publisher,source_date,note"
-PLEDGES = IMPORTERS["pledge-statuses"]
-CAPABILITIES = IMPORTERS["capability-statuses"]
-PARTNERS = IMPORTERS["partners"]
+PLEDGES = PledgeStatusImporter()
+CAPABILITIES = CapabilityStatusImporter()
+PARTNERS = PartnerImporter()
 
 
 def csv_bytes(*lines: str, bom: bool = False, sep: str = ",") -> bytes:
@@ -290,51 +291,3 @@ def test_bad_partner_rows_are_listed():
     assert "Unknown partner type 'charity'" in reasons[3]
     assert "Unknown country 'Narnia'" in reasons[4]
     assert "write yes or no" in reasons[5]
-
-
-# --- Through the staff pages ----------------------------------------------------------------------
-
-
-def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
-    content = csv_bytes(HEADER, "Vietnam,pledged,2026-03-01,https://example.org/a,,,,", bom=True)
-    upload = SimpleUploadedFile("statuses.csv", content, content_type="text/csv")
-    # when: uploaded, a preview and nothing else
-    response = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload})
-    html = response.content.decode()
-    assert "No information → Pledged" in html and "Apply the import" in html
-    assert not PledgeEvent.objects.exists()
-    # when: applied
-    sha = response.context["sha256"]
-    response = alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
-    # then
-    assert response.status_code == 302
-    assert PledgeEvent.objects.get().pledge.country_id == "VNM"
-    event = SecurityEvent.objects.get(kind="import")
-    assert event.user == editor
-    assert event.detail["rows_applied"] == 1 and event.detail["filename"] == "statuses.csv"
-    # and the staged file is gone: applying twice does nothing
-    again = alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
-    assert again.status_code == 302 and PledgeEvent.objects.count() == 1
-
-
-def test_a_file_with_bad_rows_shows_them_and_cannot_be_applied(alice_client):
-    content = csv_bytes(HEADER, "Narnia,pledged,2026-03-01,https://example.org/a,,,,")
-    upload = SimpleUploadedFile("bad.csv", content, content_type="text/csv")
-    response = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload})
-    html = response.content.decode()
-    assert "Line 2" in html and "Unknown country" in html
-    assert "Apply the import" not in html
-    forged = alice_client.post(
-        "/staff/imports/pledge-statuses/apply/", {"sha256": response.context["sha256"]}
-    )
-    assert forged.status_code == 400 and not PledgeEvent.objects.exists()
-
-
-def test_the_template_csv_downloads(alice_client):
-    response = alice_client.get("/staff/imports/partners/template.csv")
-    assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode("utf-8-sig").startswith("name,slug,type,")
-
-
-def test_a_verifier_cannot_import(bob_client):
-    assert bob_client.get("/staff/imports/").status_code == 403

@@ -1,0 +1,90 @@
+"""Advocacy engagements: a staff-only log of contacts with national authorities."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from campaign import selectors, services
+from campaign.models import Engagement
+from pledges.history import stale_edit_changes
+from pledges.models import StaleEditError
+from staff.forms import EngagementForm
+from staff.views import permission_check, staff_required
+
+
+@staff_required
+def engagement_list(request):
+    permission_check(request, "campaign.view_engagement")
+    country = request.GET.get("country", "").strip()[:3]
+    return render(
+        request,
+        "staff/engagement_list.html",
+        {
+            "engagements": selectors.engagement_list(country_iso3=country or None),
+            "country": country.upper(),
+            "can_edit": request.user.has_perm("campaign.add_engagement"),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def engagement_new(request):
+    permission_check(request, "campaign.add_engagement")
+    initial = {}
+    if request.GET.get("country"):
+        initial["country"] = request.GET["country"].upper()[:3]
+    form = EngagementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engagement_create(user=request.user, **form.model_values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Engagement logged."))
+            return redirect("staff:engagement_list")
+    return render(request, "staff/engagement_form.html", {"form": form, "engagement": None})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request, pk: int):
+    permission_check(request, "campaign.change_engagement")
+    engagement = get_object_or_404(Engagement.objects.select_related("country"), pk=pk)
+    form = EngagementForm(request.POST or None, instance=engagement)
+    context: dict = {"engagement": engagement}
+    if request.method == "POST" and form.is_valid():
+        values = form.model_values()
+        loaded = form.cleaned_data["lock_version"]
+        try:
+            services.engagement_update(
+                engagement=Engagement.objects.get(pk=pk),
+                user=request.user,
+                expected_lock_version=loaded,
+                values=values,
+            )
+        except StaleEditError as exc:
+            current, changes = stale_edit_changes(
+                model=Engagement,
+                pk=pk,
+                loaded_version=exc.loaded_version,
+                submitted=values,
+                fields=tuple(EngagementForm.Meta.fields),
+            )
+            context.update({"stale": exc, "stale_changes": changes, "stale_current": current})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Engagement updated."))
+            return redirect("staff:engagement_list")
+    context["form"] = form
+    return render(
+        request,
+        "staff/engagement_form.html",
+        context,
+        status=409 if "stale" in context else 200,
+    )

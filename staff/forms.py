@@ -1,0 +1,240 @@
+"""Staff workspace forms. They validate; the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Engagement
+from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent
+
+# What an evidence document may be, recognised by its first bytes (not by its name).
+EVIDENCE_SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+}
+
+
+def evidence_file_type(upload) -> str | None:
+    """The content type recognised from the file's magic bytes, or None."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    for content_type, (signature, _extensions) in EVIDENCE_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def evidence_file_validate(upload) -> None:
+    """A PDF, PNG or JPEG up to EVIDENCE_MAX_UPLOAD_BYTES, by content and name (SEC-05)."""
+    limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The document is %(size).1f MB; the limit is %(limit)d MB."),
+            params={"size": upload.size / 1_048_576, "limit": limit // 1_048_576},
+            code="too_large",
+        )
+    content_type = evidence_file_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            _("Upload a PDF, PNG or JPEG file: this file's content is none of these."),
+            code="bad_type",
+        )
+    name = (upload.name or "").lower()
+    if not name.endswith(EVIDENCE_SIGNATURES[content_type][1]):
+        raise ValidationError(
+            _("The file's name does not match its content (%(type)s): rename it and retry."),
+            params={"type": content_type},
+            code="name_mismatch",
+        )
+
+
+EVIDENCE_FIELDS = [
+    "source_url",
+    "source_document",
+    "source_title",
+    "source_publisher",
+    "source_date",
+]
+
+
+def formfield_for(field, **kwargs):
+    """Model fields to form fields; links without a scheme are read as https."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StaffForm(forms.ModelForm):
+    """Shared behaviour: evidence checks, a "why" for the history, the loaded version."""
+
+    reason = forms.CharField(
+        label=_("Why (for the history, not public)"),
+        max_length=300,
+        required=False,
+        help_text=_("e.g. 'Announced at the Human Rights Council'."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["lock_version"].initial = self.instance.lock_version
+            self.fields["lock_version"].required = True
+        if "source_document" in self.fields:
+            self.fields["source_document"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg"
+
+    def clean_source_document(self):
+        upload = self.cleaned_data.get("source_document")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            evidence_file_validate(upload)
+        return upload
+
+    def evidence_values(self) -> dict:
+        values = {name: self.cleaned_data.get(name) for name in EVIDENCE_FIELDS}
+        values["source_url"] = values["source_url"] or ""
+        values["source_title"] = values["source_title"] or ""
+        values["source_publisher"] = values["source_publisher"] or ""
+        if not values["source_document"] or not hasattr(values["source_document"], "content_type"):
+            values["source_document"] = None  # keep the stored file, if any
+        return values
+
+    def model_values(self) -> dict:
+        """The cleaned model fields, ready for a service call."""
+        values = {
+            name: self.cleaned_data.get(name)
+            for name in self._meta.fields
+            if name not in EVIDENCE_FIELDS
+        }
+        values.update(self.evidence_values())
+        return values
+
+
+class PledgeEventForm(StaffForm):
+    class Meta:
+        model = PledgeEvent
+        formfield_callback = formfield_for
+        fields = ["to_status", "event_date", *EVIDENCE_FIELDS, "note"]
+        labels = {"to_status": _("New status")}
+        widgets = {
+            "event_date": DateInput(),
+            "source_date": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class CapabilityStatusForm(StaffForm):
+    class Meta:
+        model = CapabilityStatus
+        formfield_callback = formfield_for
+        fields = ["status", *EVIDENCE_FIELDS, "note"]
+        widgets = {"source_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class NationalStrategyForm(StaffForm):
+    class Meta:
+        model = NationalStrategy
+        formfield_callback = formfield_for
+        fields = [
+            "status",
+            "title",
+            "year",
+            "link",
+            "references_mnr",
+            *EVIDENCE_FIELDS,
+            "note",
+        ]
+        widgets = {"source_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReviewForm(forms.Form):
+    """A verifier's decision on a draft, made on the version they saw."""
+
+    VERIFY = "verify"
+    RETURN = "return"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (VERIFY, _("Verify: the evidence supports it")),
+            (RETURN, _("Return to the author")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Required when you return a change: say what needs fixing."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what needs fixing."))
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel (.xlsx) file"),
+        help_text=_("UTF-8 (with or without BOM), comma or semicolon separated; up to 5 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB: split it and import in parts."))
+        return upload
+
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class EngagementForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "country",
+            "institution",
+            "date",
+            "channel",
+            "outcome",
+            "next_step",
+            "follow_up_due",
+            "follow_up_done",
+            "pledge_stage",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "follow_up_due": DateInput(),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "next_step": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"outcome": _("What was said or agreed. Staff only: never public.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["lock_version"].initial = self.instance.lock_version
+            self.fields["lock_version"].required = True
+
+    def model_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from staff import account_views, engagement_views, views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.staff_home, name="staff_home"),
+    path("invite/", account_views.staff_invite_view, name="staff_invite"),
+    path("countries/", views.country_list, name="country_list"),
+    path("countries/<str:iso3>/", views.country_workspace, name="country_workspace"),
+    path("countries/<str:iso3>/history/", views.country_history, name="country_history"),
+    path("countries/<str:iso3>/pledge/new/", views.pledge_event_new, name="pledge_event_new"),
+    path(
+        "countries/<str:iso3>/capabilities/<str:key>/new/",
+        views.capability_status_new,
+        name="capability_status_new",
+    ),
+    path(
+        "countries/<str:iso3>/strategy/new/",
+        views.national_strategy_new,
+        name="national_strategy_new",
+    ),
+    path("drafts/<str:kind>/<int:pk>/edit/", views.draft_edit, name="draft_edit"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/<str:kind>/<int:pk>/", views.review_detail, name="review_detail"),
+    path("imports/", views.import_index, name="import_index"),
+    path("imports/<str:kind>/", views.import_upload, name="import_upload"),
+    path("imports/<str:kind>/apply/", views.import_apply_view, name="import_apply"),
+    path("imports/<str:kind>/template.csv", views.import_template, name="import_template"),
+    path("engagements/", engagement_views.engagement_list, name="engagement_list"),
+    path("engagements/new/", engagement_views.engagement_new, name="engagement_new"),
+    path("engagements/<int:pk>/edit/", engagement_views.engagement_edit, name="engagement_edit"),
+]

@@ -1,0 +1,70 @@
+"""The import pages: upload, a dry-run preview, apply; a template CSV per kind."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pledges.models import PledgeEvent, SecurityEvent
+from staff.imports import IMPORTERS
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "country,status,date,source_url,source_title,source_publisher,source_date,note"
+
+
+def csv_bytes(*lines: str, bom: bool = False) -> bytes:
+    text = "\r\n".join(lines) + "\r\n"
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+def test_the_import_index_lists_every_kind_in_order(alice_client):
+    html = alice_client.get("/staff/imports/").content.decode()
+    positions = [html.index(f"/staff/imports/{key}/") for key in IMPORTERS]
+    assert list(IMPORTERS) == ["pledge-statuses", "capability-statuses", "partners"]
+    assert positions == sorted(positions)
+
+
+def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
+    content = csv_bytes(HEADER, "Vietnam,pledged,2026-03-01,https://example.org/a,,,,", bom=True)
+    upload = SimpleUploadedFile("statuses.csv", content, content_type="text/csv")
+    # when: uploaded, a preview and nothing else
+    response = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload})
+    html = response.content.decode()
+    assert "No information → Pledged" in html and "Apply the import" in html
+    assert not PledgeEvent.objects.exists()
+    # when: applied
+    sha = response.context["sha256"]
+    response = alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
+    # then
+    assert response.status_code == 302
+    assert PledgeEvent.objects.get().pledge.country_id == "VNM"
+    event = SecurityEvent.objects.get(kind="import")
+    assert event.user == editor
+    assert event.detail["rows_applied"] == 1 and event.detail["filename"] == "statuses.csv"
+    # and the staged file is gone: applying twice does nothing
+    again = alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
+    assert again.status_code == 302 and PledgeEvent.objects.count() == 1
+
+
+def test_a_file_with_bad_rows_shows_them_and_cannot_be_applied(alice_client):
+    content = csv_bytes(HEADER, "Narnia,pledged,2026-03-01,https://example.org/a,,,,")
+    upload = SimpleUploadedFile("bad.csv", content, content_type="text/csv")
+    response = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload})
+    html = response.content.decode()
+    assert "Line 2" in html and "Unknown country" in html
+    assert "Apply the import" not in html
+    forged = alice_client.post(
+        "/staff/imports/pledge-statuses/apply/", {"sha256": response.context["sha256"]}
+    )
+    assert forged.status_code == 400 and not PledgeEvent.objects.exists()
+
+
+def test_the_template_csv_downloads(alice_client):
+    response = alice_client.get("/staff/imports/partners/template.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode("utf-8-sig").startswith("name,slug,type,")
+
+
+def test_a_verifier_cannot_import(bob_client):
+    assert bob_client.get("/staff/imports/").status_code == 403
