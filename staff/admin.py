@@ -107,7 +107,10 @@ class ReviewAdminMixin(LockedAdminMixin):
         done = 0
         for record in queryset.filter(review_state=ReviewState.DRAFT):
             try:
-                type(self).verify_service(record=record, user=request.user)
+                # The version in the list the action was taken from (the services require one).
+                type(self).verify_service(
+                    record=record, user=request.user, expected_lock_version=record.lock_version
+                )
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
                 self.message_user(request, f"{record}: {exc}", messages.WARNING)
@@ -221,7 +224,7 @@ class PledgeEventAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("from_status",)
     subject_fields = ("pledge",)
     verify_service = staticmethod(
-        lambda *, record, user: services.pledge_event_verify(event=record, user=user)
+        lambda *, record, **kw: services.pledge_event_verify(event=record, **kw)
     )
 
 
@@ -298,8 +301,8 @@ class OutcomeAdmin(admin.ModelAdmin):
     list_display = ("number", "title")
 
 
-def _partner_verify(*, record, user):
-    return partner_verify(partner=record, user=user)
+def _partner_verify(*, record, **kw):
+    return partner_verify(partner=record, **kw)
 
 
 @admin.register(Partner)
