@@ -59,7 +59,8 @@ migrations-check: $(STAMP) ## Fail if a model change has no migration
 
 check-deploy: $(STAMP) ## Production settings pass Django's deployment checklist
 	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-not-a-real-key-0123456789abcdefghijklmnop \
-	  ALLOWED_HOSTS=pledge.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=pledge.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 lock: ## Re-resolve pyproject.toml into requirements.lock (needs the registry)
 	rm -rf /tmp/gpt-lock-venv && $(PYTHON) -m venv /tmp/gpt-lock-venv

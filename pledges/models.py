@@ -853,6 +853,8 @@ class SecurityEventKind(models.TextChoices):
     IMPORT = "import", _("Data imported")
     EXPORT = "export", _("Data exported")
     MODERATION = "moderation", _("Moderation action")
+    ROLES_CHANGED = "roles_changed", _("Staff roles changed")
+    NOTIFICATION_FAILED = "notification_failed", _("Notification mail not sent")
 
 
 class SecurityEvent(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import logging
 import time
 from functools import cache
 
@@ -20,8 +21,25 @@ from django.core.exceptions import ValidationError
 from pledges.audit import security_event_log
 from pledges.models import SecurityEventKind
 
+logger = logging.getLogger(__name__)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """Tell staff by mail that their password or MFA changed — but a mail server that
+        is down must not turn a change that succeeded into an HTTP 500 (the password was
+        changed and the other sessions ended already): it is logged and the page answers."""
+        try:
+            super().send_notification_mail(template_prefix, user, context=context, email=email)
+        except Exception:  # any transport error: SMTP, DNS, TLS, timeouts
+            logger.exception("Notification mail %s could not be sent", template_prefix)
+            security_event_log(
+                kind=SecurityEventKind.NOTIFICATION_FAILED,
+                user=user,
+                request=self.request,
+                detail={"notification": template_prefix.rsplit("/", 1)[-1]},
+            )
+
     def is_open_for_signup(self, request) -> bool:
         # Staff accounts are created by invitation only (AUTH-01).
         return False

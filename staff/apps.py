@@ -8,6 +8,6 @@ class StaffConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from staff import receivers
+        from staff import checks, receivers  # noqa: F401 - checks register themselves
 
         receivers.connect()

@@ -73,21 +73,34 @@ class MFARequiredMiddleware:
 
 
 class PermissionDeniedLogMiddleware:
-    """Record every 403 answered on a staff page in the security event log (AUD-04)."""
+    """Bind the request for the security log, and log every 403 on a staff page (AUD-04).
+
+    The domain services write the log without taking a request; binding it here gives their
+    rows the address and path. A refusal a service already logged (with its action and
+    reason) is not logged a second time.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if response.status_code == 403 and request.path.startswith(STAFF_PATH_PREFIXES):
-            from pledges.audit import security_event_log
-            from pledges.models import SecurityEventKind
+        from pledges.audit import request_bind, request_unbind, security_event_log
+        from pledges.models import SecurityEventKind
 
-            security_event_log(
-                kind=SecurityEventKind.PERMISSION_DENIED,
-                user=getattr(request, "user", None),
-                request=request,
-                detail={"method": request.method},
-            )
+        token = request_bind(request)
+        try:
+            response = self.get_response(request)
+            if (
+                response.status_code == 403
+                and request.path.startswith(STAFF_PATH_PREFIXES)
+                and not getattr(request, "security_denial_logged", False)
+            ):
+                security_event_log(
+                    kind=SecurityEventKind.PERMISSION_DENIED,
+                    user=getattr(request, "user", None),
+                    request=request,
+                    detail={"method": request.method},
+                )
+        finally:
+            request_unbind(token)
         return response

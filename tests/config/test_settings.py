@@ -12,6 +12,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "test-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP",
     "ALLOWED_HOSTS": "pledge.example.org",
+    "REDIS_URL": "redis://cache.internal:6379/0",  # a shared cache: see staff.W001
 }
 
 
@@ -56,6 +57,19 @@ def test_production_settings_pass_check_deploy():
         **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_without_a_shared_cache_warns_that_limits_are_per_process():
+    # Without REDIS_URL, login limits and API throttles were counted per worker (lock-out at
+    # the 10th attempt instead of the 6th) and nothing warned.
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = run_django(
+        "from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        **without_redis,
+    )
+    assert result.returncode != 0
+    assert "staff.W001" in result.stderr and "per process" in result.stderr
 
 
 def test_production_settings_are_secure():

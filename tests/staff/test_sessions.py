@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
+from pledges.models import SecurityEvent
 from pledges.roles import Role
 from tests.factories import DEFAULT_PASSWORD, totp_code
 from tests.staff.conftest import sign_in
@@ -86,3 +87,35 @@ def test_an_mfa_change_ends_the_other_sessions(staff_in_role, django_capture_on_
     assert laptop.get("/admin/").status_code == 200
     phone_answer = phone.get("/admin/", follow=True)
     assert phone_answer.redirect_chain[-1][0].startswith("/accounts/login/")
+
+
+class RefusingEmailBackend:
+    """A mail server that is down: every send fails, as SMTP does when it cannot connect."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_password_change_with_the_mail_server_down_succeeds_and_is_logged(
+    staff_in_role, settings
+):
+    # Seen in production: HTTP 500 although the password was changed and the user signed
+    # out, and no security-log event.
+    settings.EMAIL_BACKEND = "tests.staff.test_sessions.RefusingEmailBackend"
+    editor = staff_in_role(Role.EDITOR)
+    client = Client(raise_request_exception=False)
+    sign_in(client, editor)
+    # when
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    # then the change went through, the page answered, and both facts are logged
+    assert response.status_code == 302
+    editor.refresh_from_db()
+    assert editor.check_password(NEW_PASSWORD)
+    kinds = set(SecurityEvent.objects.filter(user=editor).values_list("kind", flat=True))
+    assert {"password_changed", "notification_failed"} <= kinds
