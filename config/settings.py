@@ -167,7 +167,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Global Pledge Tracker"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/staff/"  # accounts are staff accounts: sign-in lands in the workspace
 LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=60 * 60 * 8, minimum=300)
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: inactivity timeout

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from pledges.roles import INVITE, ROLE_LABELS, Role
+from staff.access import staff_page, staff_render
 from staff.accounts import staff_invite
 
 
@@ -24,8 +24,8 @@ class StaffInviteForm(forms.Form):
     )
 
 
-@login_required
-@permission_required(INVITE, raise_exception=True)
+# staff_invite() does not check the permission itself (yet): the page does, for every method.
+@staff_page(INVITE)
 @require_http_methods(["GET", "POST"])
 def staff_invite_view(request):
     form = StaffInviteForm(request.POST or None)
@@ -48,4 +48,4 @@ def staff_invite_view(request):
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("staff:staff_invite")
-    return render(request, "staff/staff_invite.html", {"form": form})
+    return staff_render(request, "staff/staff_invite.html", {"form": form})

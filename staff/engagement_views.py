@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,29 +15,34 @@ from campaign import selectors, services
 from campaign.models import Engagement
 from pledges.history import stale_edit_changes
 from pledges.models import StaleEditError
+from staff.access import staff_page, staff_render
 from staff.forms import EngagementForm
-from staff.views import permission_check, staff_required
+from staff.selectors import ENGAGEMENT_VIEW, LIST_PAGE_SIZE
+
+# A POST is decided by the service (engagement_create / engagement_update), which checks the
+# add or change permission itself and logs a refusal; showing the form needs it.
 
 
-@staff_required
+@staff_page(ENGAGEMENT_VIEW)
 def engagement_list(request):
-    permission_check(request, "campaign.view_engagement")
     country = request.GET.get("country", "").strip()[:3]
-    return render(
+    engagements = Paginator(
+        selectors.engagement_list(country_iso3=country or None), LIST_PAGE_SIZE
+    ).get_page(request.GET.get("page", 1))
+    return staff_render(
         request,
         "staff/engagement_list.html",
         {
-            "engagements": selectors.engagement_list(country_iso3=country or None),
+            "engagements": engagements,
             "country": country.upper(),
-            "can_edit": request.user.has_perm("campaign.add_engagement"),
+            "page_query": urlencode({"country": country.upper()}) + "&" if country else "",
         },
     )
 
 
-@staff_required
+@staff_page(ENGAGEMENT_VIEW, on_get=("campaign.add_engagement",))
 @require_http_methods(["GET", "POST"])
 def engagement_new(request):
-    permission_check(request, "campaign.add_engagement")
     initial = {}
     if request.GET.get("country"):
         initial["country"] = request.GET["country"].upper()[:3]
@@ -47,13 +55,12 @@ def engagement_new(request):
         else:
             messages.success(request, _("Engagement logged."))
             return redirect("staff:engagement_list")
-    return render(request, "staff/engagement_form.html", {"form": form, "engagement": None})
+    return staff_render(request, "staff/engagement_form.html", {"form": form, "engagement": None})
 
 
-@staff_required
+@staff_page(ENGAGEMENT_VIEW, on_get=("campaign.change_engagement",))
 @require_http_methods(["GET", "POST"])
 def engagement_edit(request, pk: int):
-    permission_check(request, "campaign.change_engagement")
     engagement = get_object_or_404(Engagement.objects.select_related("country"), pk=pk)
     form = EngagementForm(request.POST or None, instance=engagement)
     context: dict = {"engagement": engagement}
@@ -82,7 +89,7 @@ def engagement_edit(request, pk: int):
             messages.success(request, _("Engagement updated."))
             return redirect("staff:engagement_list")
     context["form"] = form
-    return render(
+    return staff_render(
         request,
         "staff/engagement_form.html",
         context,

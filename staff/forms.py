@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Engagement
+from campaign.models import Engagement, Partner
 from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent
 
 # What an evidence document may be, recognised by its first bytes (not by its name).
@@ -238,3 +238,41 @@ class EngagementForm(forms.ModelForm):
 
     def model_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class PartnerForm(forms.ModelForm):
+    """A change to a partner: on a published one it becomes a revision that a second person
+    verifies; the published partner stays as it is until then."""
+
+    reason = forms.CharField(
+        label=_("Why (for the history, not public)"),
+        max_length=300,
+        required=False,
+        help_text=_("e.g. 'Name corrected after their rebranding'."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Partner
+        formfield_callback = formfield_for
+        fields = [*Partner.revisable_fields, *Partner.revisable_m2m]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "coi_disclosure": forms.Textarea(attrs={"rows": 3}),
+            "outcomes": forms.CheckboxSelectMultiple,
+            "capabilities": forms.CheckboxSelectMultiple,
+            "countries": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "countries": _("Hold Ctrl (or ⌘) to choose more than one."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version
+
+    def model_values(self) -> tuple[dict, dict]:
+        """(field values, many-to-many values), ready for services.record_change."""
+        values = {name: self.cleaned_data[name] for name in Partner.revisable_fields}
+        m2m = {name: list(self.cleaned_data[name]) for name in Partner.revisable_m2m}
+        return values, m2m

@@ -1,5 +1,5 @@
 """The records under four eyes, as the workspace shows them: the verification queue lists them
-and the verify/return and revise views act on them.
+and the verify/return and revise views act on them (through the services).
 
 A plain dict: the staff app imports the domain apps directly (no registry filled at start-up).
 """
@@ -12,29 +12,32 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from campaign import services as campaign_services
 from campaign.models import Partner
-from pledges import services
 from pledges.history import display_value, field_label, field_value
-from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent
+from pledges.models import CapabilityStatus, NationalStrategy, Pledge, PledgeEvent, Revision
 
 
 @dataclass(frozen=True)
 class ReviewKind:
-    """A model under four eyes, with the service that verifies one of its drafts."""
+    """A model under four eyes, as the workspace lists and shows it.
+
+    Verifying any kind goes through pledges.services.record_verify, which applies what
+    follows from it (a pledge's status, the current strategy, a revision's values)."""
 
     key: str  # in URLs: /staff/review/<key>/<pk>/
     label: Any  # lazy translated
     model: type[models.Model]
-    verify: Callable[..., Any]  # verify(record=..., user=..., expected_lock_version=...)
     summary: Callable[[Any], str]
     select_related: tuple[str, ...] = ()
     country_iso3: Callable[[Any], str | None] = lambda record: None
     # Fields shown to the verifier and compared when a draft changed under them.
     fields: tuple[str, ...] = ()
-    edit_url: Callable[[Any], str] | None = None
+    # Where the author revises a draft of this kind (None: not in the workspace).
+    edit_url: Callable[[Any], str | None] | None = None
 
 
 EVIDENCE = ("source_url", "source_document", "source_title", "source_publisher", "source_date")
@@ -44,6 +47,32 @@ def _edit_url(key: str) -> Callable[[Any], str]:
     return lambda record: reverse("staff:draft_edit", args=[key, record.pk])
 
 
+def revision_summary(revision: Revision) -> str:
+    """ "Partner UNICEF: 2 fields changed" (the target is prefetched by the selectors)."""
+    count = len(revision.values)
+    return ngettext(
+        "%(kind)s %(record)s: %(count)d field changed",
+        "%(kind)s %(record)s: %(count)d fields changed",
+        count,
+    ) % {
+        "kind": capfirst(revision.content_type.name),
+        "record": revision.target if revision.target is not None else f"#{revision.object_id}",
+        "count": count,
+    }
+
+
+def _revision_country(revision: Revision) -> str | None:
+    target = revision.target
+    return target.country_id if isinstance(target, Pledge) else None
+
+
+def _revision_edit_url(revision: Revision) -> str | None:
+    # Published partners are changed in the workspace; other kinds in the admin.
+    if revision.content_type.model_class() is Partner:
+        return reverse("staff:partner_edit", args=[revision.object_id])
+    return None
+
+
 REVIEW_KINDS: dict[str, ReviewKind] = {
     kind.key: kind
     for kind in (
@@ -51,7 +80,6 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
             key="pledge-event",
             label=_("Pledge status change"),
             model=PledgeEvent,
-            verify=lambda *, record, **kw: services.pledge_event_verify(event=record, **kw),
             summary=lambda r: (
                 f"{r.pledge.country.short_name}: "
                 f"{r.get_from_status_display() or _('No information')} → "
@@ -66,7 +94,6 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
             key="capability-status",
             label=_("MNR capability status"),
             model=CapabilityStatus,
-            verify=lambda *, record, **kw: services.capability_status_verify(record=record, **kw),
             summary=lambda r: f"{r.country.short_name} · {r.capability}: {r.get_status_display()}",
             select_related=("country", "capability", "created_by"),
             country_iso3=lambda r: r.country_id,
@@ -77,7 +104,6 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
             key="national-strategy",
             label=_("National strategy"),
             model=NationalStrategy,
-            verify=lambda *, record, **kw: services.national_strategy_verify(record=record, **kw),
             summary=lambda r: f"{r.country.short_name}: {r.get_status_display()} — {r.title}",
             select_related=("country", "created_by"),
             country_iso3=lambda r: r.country_id,
@@ -97,7 +123,6 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
             key="partner",
             label=_("Partner"),
             model=Partner,
-            verify=lambda *, record, **kw: campaign_services.partner_verify(partner=record, **kw),
             summary=lambda r: f"{r.name} ({r.get_partner_type_display()})",
             select_related=("created_by",),
             fields=(
@@ -110,6 +135,17 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
                 "works_globally",
                 "review_state",
             ),
+            edit_url=lambda r: reverse("staff:partner_edit", args=[r.pk]),
+        ),
+        ReviewKind(
+            key="revision",
+            label=_("Change to a published record"),
+            model=Revision,
+            summary=revision_summary,
+            select_related=("content_type", "created_by"),
+            country_iso3=_revision_country,
+            fields=("reason", "review_state"),
+            edit_url=_revision_edit_url,
         ),
     )
 }

@@ -1,40 +1,636 @@
-"""Staff workspace reads that span the domain apps: the verification queue and my drafts."""
+"""Staff workspace reads that span the domain apps: what a user may do here, the verification
+queue, my drafts, the country list, the review page, partners.
+
+The flags the templates ask (`abilities.verify`, `item.action_url`, `review.can_verify`) are
+computed here and nowhere else. The rules behind them are the services' (pledges.services):
+a flag only decides what a page offers; the service decides what happens.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from pledges.models import ReviewState
-from staff.review_kinds import REVIEW_KINDS, ReviewKind
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Q, QuerySet, Value
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, Partner
+from pledges import selectors as registry
+from pledges.history import display_value
+from pledges.imports import name_key
+from pledges.models import (
+    CapabilityStatus,
+    Country,
+    NationalStrategy,
+    Pledge,
+    PledgeEvent,
+    PledgeStatus,
+    ReviewState,
+    Revision,
+)
+from pledges.roles import IMPORT, INVITE, VERIFY
+from pledges.services import review_contributor_ids, revision_changes, revision_open_for
+from staff.review_kinds import REVIEW_KINDS, ReviewKind, record_fields
+
+OPEN_STATES = (ReviewState.DRAFT, ReviewState.RETURNED)
+
+# Reading the registry in the workspace (countries, their drafts, authors and history).
+REGISTRY_VIEW = (
+    "pledges.view_country",
+    "pledges.view_pledge",
+    "pledges.view_pledgeevent",
+    "pledges.view_capabilitystatus",
+    "pledges.view_nationalstrategy",
+)
+ENGAGEMENT_VIEW = "campaign.view_engagement"
+PARTNER_VIEW = "campaign.view_partner"
+
+QUEUE_PAGE_SIZE = 25
+LIST_PAGE_SIZE = 50
+
+
+# --- What the user may do here -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffAbilities:
+    """What the workspace offers a user: its menu, its buttons. No query beyond the
+    permission cache (Django loads the user's and the groups' permissions once)."""
+
+    has_role: bool
+    view_registry: bool
+    add_pledge_event: bool
+    add_capability_status: bool
+    add_national_strategy: bool
+    verify: bool
+    import_files: bool
+    view_engagements: bool
+    add_engagement: bool
+    change_engagement: bool
+    view_partners: bool
+    change_partner: bool
+    invite: bool
+    admin_site: bool
+
+
+def staff_abilities(*, user) -> StaffAbilities:
+    perms = user.get_all_permissions() if user.is_active else set()
+    return StaffAbilities(
+        # A role is a set of permissions (pledges.roles): a staff member without any has none.
+        has_role=bool(perms),
+        view_registry=all(p in perms for p in REGISTRY_VIEW),
+        add_pledge_event="pledges.add_pledgeevent" in perms,
+        add_capability_status="pledges.add_capabilitystatus" in perms,
+        add_national_strategy="pledges.add_nationalstrategy" in perms,
+        verify=VERIFY in perms,
+        import_files=IMPORT in perms,
+        view_engagements=ENGAGEMENT_VIEW in perms,
+        add_engagement="campaign.add_engagement" in perms,
+        change_engagement="campaign.change_engagement" in perms,
+        view_partners=PARTNER_VIEW in perms,
+        change_partner="campaign.change_partner" in perms,
+        invite=INVITE in perms,
+        admin_site=user.is_staff and bool(perms),
+    )
+
+
+def _perm(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def draft_edit_refusal(*, user, record) -> str:
+    """Why the workspace does not offer "Revise" on this record ("" when it does): the
+    author's own open draft, or an open draft with no author (reference data). On a save
+    the service (pledges.services.record_change) decides, and logs a refusal."""
+    model = record.content_type.model_class() if isinstance(record, Revision) else type(record)
+    if not user.has_perm(_perm(model, "change")):
+        return _("Your role does not allow this.")
+    if record.review_state not in OPEN_STATES:
+        return _("Only a draft or a returned change can be revised.")
+    if record.created_by_id not in (None, user.pk):
+        return _("Only the person who logged this change can revise it.")
+    return ""
+
+
+def draft_can_edit(*, user, record) -> bool:
+    return not draft_edit_refusal(user=user, record=record)
+
+
+def draft_can_review_link(*, user, record) -> bool:
+    """Whether a list offers "Review": a draft someone else logged and last changed.
+
+    The review page asks the service's full four-eyes rule (the record's history too)."""
+    return (
+        record.review_state == ReviewState.DRAFT
+        and user.has_perm(VERIFY)
+        and user.pk not in (record.created_by_id, record.last_changed_by_id)
+    )
+
+
+# --- The verification queue and my drafts --------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ReviewItem:
     kind: ReviewKind
-    record: object
+    record: Any
     summary: str
+    action_url: str  # "" when there is nothing for this user to do here
+    action_label: str
 
 
-def _review_items(filters: dict, *, exclude_user=None) -> list[ReviewItem]:
-    items = []
-    for kind in REVIEW_KINDS.values():
-        records = kind.model._default_manager.filter(**filters).select_related(*kind.select_related)
-        if exclude_user is not None:
-            records = records.exclude(created_by=exclude_user)
-        items.extend(
-            ReviewItem(kind=kind, record=r, summary=kind.summary(r))
-            for r in records.order_by("created_at")
+def _review_url(kind: ReviewKind, record) -> str:
+    return reverse("staff:review_detail", args=[kind.key, record.pk])
+
+
+def review_item(*, kind: ReviewKind, record, user) -> ReviewItem:
+    """One line of a list, with the action it offers this user (review, or revise)."""
+    url, label = "", ""
+    if draft_can_review_link(user=user, record=record):
+        url, label = _review_url(kind, record), _("Review")
+    elif kind.edit_url is not None and draft_can_edit(user=user, record=record):
+        url, label = kind.edit_url(record) or "", _("Revise")
+    return ReviewItem(
+        kind=kind, record=record, summary=kind.summary(record), action_url=url, action_label=label
+    )
+
+
+def _records_of_kind(kind: ReviewKind) -> QuerySet:
+    records = kind.model._default_manager.select_related(*kind.select_related)
+    if kind.model is Revision:
+        # The revised record's name is in the summary: one query per kind of record.
+        records = records.prefetch_related(
+            GenericPrefetch(
+                "target",
+                [
+                    Partner.objects.all(),
+                    Pledge.objects.select_related("country"),
+                    Campaign.objects.all(),
+                ],
+            )
         )
-    return sorted(items, key=lambda i: i.record.created_at)
+    return records
 
 
-def review_queue(*, user) -> list[ReviewItem]:
-    """Drafts awaiting verification that `user` did not log (one query per kind)."""
-    return _review_items({"review_state": ReviewState.DRAFT}, exclude_user=user)
+def _keys_union(filters: Q, *, exclude: Q | None = None) -> QuerySet:
+    """(kind, pk, created_at) of every reviewable record matching, oldest first: one query."""
+    parts = []
+    for kind in REVIEW_KINDS.values():
+        records = kind.model._default_manager.filter(filters)
+        if exclude is not None:
+            records = records.exclude(exclude)
+        parts.append(
+            records.order_by()
+            .annotate(kind_key=Value(kind.key, output_field=CharField()))
+            .values_list("kind_key", "pk", "created_at")
+        )
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("created_at", "pk")
 
 
-def drafts_of(*, user) -> list[ReviewItem]:
-    """The user's own drafts and returned changes (one query per kind)."""
-    return _review_items(
-        {"created_by": user, "review_state__in": [ReviewState.DRAFT, ReviewState.RETURNED]}
+def _review_page(keys: QuerySet, *, user, page: Any, per_page: int) -> Page:
+    """A page of the union, its records fetched per kind: the count, the page of keys, then
+    one query per kind present on the page (two for revisions: with their targets)."""
+    paginator = Paginator(keys, per_page)
+    page_obj = paginator.get_page(page)
+    wanted: dict[str, list[int]] = {}
+    for key, pk, _created in page_obj.object_list:
+        wanted.setdefault(key, []).append(pk)
+    fetched = {key: _records_of_kind(REVIEW_KINDS[key]).in_bulk(pks) for key, pks in wanted.items()}
+    page_obj.object_list = [
+        review_item(kind=REVIEW_KINDS[key], record=fetched[key][pk], user=user)
+        for key, pk, _created in page_obj.object_list
+        if pk in fetched[key]
+    ]
+    return page_obj
+
+
+def review_queue(*, user, page: Any = 1, per_page: int = QUEUE_PAGE_SIZE) -> Page:
+    """Drafts awaiting verification that `user` neither logged nor last changed."""
+    mine = Q(created_by=user) | Q(last_changed_by=user)
+    return _review_page(
+        _keys_union(Q(review_state=ReviewState.DRAFT), exclude=mine),
+        user=user,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def drafts_of(*, user, page: Any = 1, per_page: int = QUEUE_PAGE_SIZE) -> Page:
+    """The user's own drafts and returned changes, oldest first."""
+    return _review_page(
+        _keys_union(Q(created_by=user, review_state__in=OPEN_STATES)),
+        user=user,
+        page=page,
+        per_page=per_page,
+    )
+
+
+# --- The review page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One field of a revision: the published value and the proposed one, as text.
+
+    For a list (countries worked in…) `added` and `removed` name what changes, so the
+    difference reads without colour."""
+
+    label: str
+    before: str
+    after: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    is_list: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    kind: ReviewKind
+    record: Any
+    summary: str
+    logged_by: str
+    logged_at: Any
+    last_changed_by: str  # "" when the author was the last to change it
+    why: str
+    fields: list
+    diff: list[DiffRow]
+    target: Any  # for a revision: the published record
+    target_url: str
+    can_verify: bool
+    is_contributor: bool
+    is_open: bool
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _why(record) -> str:
+    """The reason the author gave: the latest reason in the record's draft history."""
+    if isinstance(record, Revision) and record.reason:
+        return record.reason
+    row = (
+        record.history.filter(review_state__in=OPEN_STATES)
+        .exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return row.history_change_reason if row is not None else ""
+
+
+def _names(model, pks) -> dict[Any, str]:
+    return {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(pks)).items()}
+
+
+def revision_diff(*, revision: Revision, target) -> list[DiffRow]:
+    """The revision against the published record, field by field, lists by their names."""
+    model = type(target)
+    rows = []
+    for change in revision_changes(revision=revision, target=target):
+        model_field = model._meta.get_field(change["field"])
+        if model_field.many_to_many:
+            before, after = set(change["before"]), set(change["after"])
+            names = _names(model_field.related_model, before | after)
+
+            def named(pks, names=names):
+                return sorted(names.get(pk, f"#{pk}") for pk in pks)
+
+            rows.append(
+                DiffRow(
+                    label=change["label"],
+                    before=", ".join(named(before)) or "—",
+                    after=", ".join(named(after)) or "—",
+                    added=named(after - before),
+                    removed=named(before - after),
+                    is_list=True,
+                )
+            )
+        else:
+            rows.append(
+                DiffRow(
+                    label=change["label"],
+                    before=display_value(model, change["field"], change["before"]),
+                    after=display_value(model, change["field"], change["after"]),
+                )
+            )
+    return rows
+
+
+def review_page(*, kind: ReviewKind, pk: int, user) -> ReviewPage | None:
+    """Everything the review page shows: who logged it, when, why, what (a diff for a
+    revision), and whether this user may verify it (the service's four-eyes rule)."""
+    record = _records_of_kind(kind).filter(pk=pk).first()
+    if record is None:
+        return None
+    contributors = review_contributor_ids(record)
+    is_contributor = user.pk in contributors
+    is_open = record.review_state == ReviewState.DRAFT
+    author = record.created_by
+    if author is None:
+        first = record.history.order_by("history_date", "history_id").first()
+        author = first.history_user if first is not None else None
+    last = record.last_changed_by if record.last_changed_by_id != record.created_by_id else None
+    target, target_url, diff = None, "", []
+    if isinstance(record, Revision):
+        target = record.target
+        if target is not None:
+            diff = revision_diff(revision=record, target=target)
+            if isinstance(target, Partner):
+                target_url = reverse("staff:partner_edit", args=[target.pk])
+            elif isinstance(target, Pledge):
+                target_url = reverse("staff:country_workspace", args=[target.country_id])
+    return ReviewPage(
+        kind=kind,
+        record=record,
+        summary=kind.summary(record),
+        logged_by=_person(author) or _("not recorded (reference data)"),
+        logged_at=record.created_at,
+        last_changed_by=_person(last),
+        why=_why(record),
+        fields=record_fields(record, kind.fields),
+        diff=diff,
+        target=target,
+        target_url=target_url,
+        can_verify=is_open and user.has_perm(VERIFY) and not is_contributor,
+        is_contributor=is_contributor,
+        is_open=is_open,
+    )
+
+
+# --- Countries -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    iso3: str
+    name: str
+    region: str
+    status: str
+    status_label: str
+    status_date: str
+    open_drafts: int
+
+
+@dataclass(frozen=True)
+class CountryListPage:
+    rows: list[CountryRow]
+    total: int
+    regions: tuple[str, ...]
+    statuses: list[tuple[str, str]]
+    query: str
+    region: str
+    status: str
+    has_drafts: bool
+
+
+def _open_drafts_by_country() -> dict[str, int]:
+    """Open drafts and returned changes per state: one query per kind, plus one for the
+    revisions of pledges (their public fields)."""
+    counts: dict[str, int] = {}
+    sources = [
+        PledgeEvent.objects.filter(review_state__in=OPEN_STATES).values_list(
+            "pledge__country_id", flat=True
+        ),
+        CapabilityStatus.objects.filter(review_state__in=OPEN_STATES).values_list(
+            "country_id", flat=True
+        ),
+        NationalStrategy.objects.filter(review_state__in=OPEN_STATES).values_list(
+            "country_id", flat=True
+        ),
+        Pledge.objects.filter(
+            pk__in=Revision.objects.filter(
+                content_type=ContentType.objects.get_for_model(Pledge),
+                review_state__in=OPEN_STATES,
+            ).values("object_id")
+        ).values_list("country_id", flat=True),
+    ]
+    for source in sources:
+        for iso3 in source.order_by():
+            counts[iso3] = counts.get(iso3, 0) + 1
+    return counts
+
+
+NAME_FIELDS = ("short_name", "name_en", "name_fr", "name_es", "name_ru", "name_zh", "name_ar")
+
+
+def _country_keys(country: Country) -> list[str]:
+    """The names the import resolver knows a state by, compared the same way (name_key)."""
+    names = [*(getattr(country, name) for name in NAME_FIELDS), *country.aliases]
+    return [key for key in (name_key(n) for n in names) if key]
+
+
+def _country_matches(country: Country, wanted: str) -> bool:
+    """A code exactly; a name by its start for a short query ("ke"), else anywhere in it."""
+    if wanted in (name_key(country.iso3), name_key(country.iso2)):
+        return True
+    keys = _country_keys(country)
+    if len(wanted) <= 3:
+        return any(key.startswith(wanted) for key in keys)
+    return any(wanted in key for key in keys)
+
+
+def country_list(
+    *, query: str = "", region: str = "", status: str = "", has_drafts: bool = False
+) -> CountryListPage:
+    """Every state with its verified status and open drafts, searched by name (in the six UN
+    languages and the aliases, as the import resolves them), ISO3 or ISO2, and filtered.
+
+    Six queries whatever the data: the current pledge text, the verified pledges, the
+    states, and the open drafts (three kinds, and the pledges' revisions).
+    """
+    status_rows = registry.country_status_rows()
+    drafts = _open_drafts_by_country()
+    wanted = name_key(query)
+    matches: set[str] | None = None
+    if wanted:
+        matches = set()
+        for country in Country.objects.only("iso3", "iso2", *NAME_FIELDS, "aliases"):
+            if _country_matches(country, wanted):
+                matches.add(country.iso3)
+    rows = []
+    for row in status_rows:
+        if matches is not None and row.iso3 not in matches:
+            continue
+        if region and row.region != region:
+            continue
+        if status and row.status != status:
+            continue
+        count = drafts.get(row.iso3, 0)
+        if has_drafts and not count:
+            continue
+        rows.append(
+            CountryRow(
+                iso3=row.iso3,
+                name=row.name,
+                region=row.region,
+                status=row.status,
+                status_label=row.status_label or str(registry.NO_INFORMATION_LABEL),
+                status_date=row.status_date,
+                open_drafts=count,
+            )
+        )
+    return CountryListPage(
+        rows=rows,
+        total=len(status_rows),
+        regions=registry.M49_REGIONS,
+        statuses=[
+            *((value, str(label)) for value, label in PledgeStatus.choices),
+            (registry.NO_INFORMATION, str(registry.NO_INFORMATION_LABEL)),
+        ],
+        query=query,
+        region=region,
+        status=status,
+        has_drafts=has_drafts,
+    )
+
+
+def country_public_status(*, country: Country) -> str:
+    """ "Pledged since 2026-03-01" or "No information": what the public sees now."""
+    pledge = (
+        Pledge.objects.public()
+        .filter(country=country, pledge_text=registry.pledge_text_current())
+        .first()
+    )
+    if pledge is None:
+        return str(registry.NO_INFORMATION_LABEL)
+    return _("%(status)s since %(date)s") % {
+        "status": pledge.get_status_display(),
+        "date": pledge.status_date.isoformat() if pledge.status_date else "—",
+    }
+
+
+def capability_public_status(*, country: Country, capability) -> str:
+    current = (
+        CapabilityStatus.objects.current().filter(country=country, capability=capability).first()
+    )
+    return current.get_status_display() if current else str(registry.NO_INFORMATION_LABEL)
+
+
+def strategy_public_status(*, country: Country) -> str:
+    current = registry.current_strategy(country=country)
+    if current is None:
+        return str(registry.NO_INFORMATION_LABEL)
+    return " — ".join(str(p) for p in (current.get_status_display(), current.title) if p)
+
+
+@dataclass(frozen=True)
+class WorkspaceDraft:
+    record: Any
+    action_url: str
+    action_label: str
+
+
+@dataclass(frozen=True)
+class CountryWorkspacePage:
+    workspace: Any  # pledges.selectors.CountryWorkspace
+    pledge_drafts: list[WorkspaceDraft]
+    strategy_drafts: list[WorkspaceDraft]
+    capabilities: list  # [(capability, current, [WorkspaceDraft])]
+    pledge_revision: ReviewItem | None
+
+
+def country_workspace_page(*, country: Country, user) -> CountryWorkspacePage:
+    """The country page with, for each open draft, the action it offers this user."""
+    workspace = registry.country_workspace(country=country)
+
+    def rows(kind_key: str, drafts) -> list[WorkspaceDraft]:
+        items = [review_item(kind=REVIEW_KINDS[kind_key], record=d, user=user) for d in drafts]
+        return [WorkspaceDraft(i.record, i.action_url, i.action_label) for i in items]
+
+    revision = None
+    if workspace.pledge is not None:
+        open_revision = revision_open_for(target=workspace.pledge)
+        if open_revision is not None:
+            revision = review_item(kind=REVIEW_KINDS["revision"], record=open_revision, user=user)
+    return CountryWorkspacePage(
+        workspace=workspace,
+        pledge_drafts=rows("pledge-event", workspace.pledge_drafts),
+        strategy_drafts=rows("national-strategy", workspace.strategy_drafts),
+        capabilities=[
+            (capability, current, rows("capability-status", drafts))
+            for capability, current, drafts in workspace.capabilities
+        ],
+        pledge_revision=revision,
+    )
+
+
+# --- Partners ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    partner: Partner
+    open_revision: Revision | None
+
+
+def partner_list(*, query: str = "", partner_type: str = "", page: Any = 1) -> Page:
+    """Partners by name (any state), searched and filtered, a page at a time: the count, the
+    page, and one query for the open revisions of the partners on it."""
+    partners = Partner.objects.order_by("name", "pk")
+    if query.strip():
+        text = query.strip()
+        partners = partners.filter(Q(name__icontains=text) | Q(slug__icontains=text))
+    if partner_type:
+        partners = partners.filter(partner_type=partner_type)
+    page_obj = Paginator(partners, LIST_PAGE_SIZE).get_page(page)
+    revisions = {
+        r.object_id: r
+        for r in Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(Partner),
+            object_id__in=[p.pk for p in page_obj.object_list],
+            review_state__in=OPEN_STATES,
+        ).select_related("created_by")
+    }
+    page_obj.object_list = [PartnerRow(p, revisions.get(p.pk)) for p in page_obj.object_list]
+    return page_obj
+
+
+@dataclass(frozen=True)
+class PartnerPage:
+    """A partner as the public sees it, the change awaiting verification (if any), and what
+    the form starts from: the user's own open change, else the published values."""
+
+    partner: Partner
+    published: list  # [ShownField]
+    m2m: list[tuple[str, str]]  # (label, names)
+    revision: Revision | None
+    revision_diff: list[DiffRow]
+    revision_review_url: str  # "" unless this user is offered the review
+    form_initial: dict
+    can_change: bool
+    is_published: bool
+
+
+def partner_page(*, partner: Partner, user) -> PartnerPage:
+    revision = revision_open_for(target=partner)
+    initial: dict = {}
+    if revision is not None and revision.created_by_id == user.pk:
+        for name, value in revision.values.items():
+            initial[name] = value
+    m2m = []
+    for name in Partner.revisable_m2m:
+        model_field = Partner._meta.get_field(name)
+        names = sorted(str(obj) for obj in getattr(partner, name).all())
+        m2m.append((str(model_field.verbose_name), ", ".join(names) or "—"))
+    review_url = ""
+    if revision is not None and draft_can_review_link(user=user, record=revision):
+        review_url = reverse("staff:review_detail", args=["revision", revision.pk])
+    return PartnerPage(
+        partner=partner,
+        published=record_fields(partner, (*Partner.revisable_fields, "review_state")),
+        m2m=m2m,
+        revision=revision,
+        revision_diff=revision_diff(revision=revision, target=partner) if revision else [],
+        revision_review_url=review_url,
+        form_initial=initial,
+        can_change=user.has_perm(_perm(Partner, "change")),
+        is_published=partner.review_state == ReviewState.VERIFIED,
     )

@@ -1,60 +1,45 @@
-"""The staff workspace: thin views over the services and selectors (staff only)."""
+"""The staff workspace: thin views over the services and selectors (staff only).
+
+Every view is a `staff_page` (staff/access.py): it names the permissions the page needs to
+be shown; what a POST changes, and whether it may, is decided by the service it calls.
+"""
 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.models import Partner, PartnerType
 from campaign.selectors import engagement_follow_ups_due
 from pledges import selectors, services
 from pledges.history import stale_edit_changes
 from pledges.imports import ImportRejected, import_apply, import_plan
-from pledges.models import (
-    Capability,
-    Country,
-    StaleEditError,
-)
+from pledges.models import Capability, Country, Revision, StaleEditError
 from pledges.roles import IMPORT, VERIFY
 from staff import selectors as staff_selectors
+from staff.access import forbidden, staff_page, staff_render
 from staff.forms import (
     CapabilityStatusForm,
     ImportUploadForm,
     NationalStrategyForm,
+    PartnerForm,
     PledgeEventForm,
     ReviewForm,
 )
 from staff.imports import IMPORTERS
-from staff.review_kinds import REVIEW_KINDS, record_fields
+from staff.review_kinds import REVIEW_KINDS, ReviewKind
+from staff.selectors import PARTNER_VIEW, REGISTRY_VIEW
 
 IMPORT_SESSION_KEY = "pledges:import"
-
-
-def staff_required(view):
-    """Signed in (else to the login page) and staff (else 403)."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied(_("The staff workspace is for staff accounts only."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def permission_check(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _country(iso3: str) -> Country:
@@ -64,50 +49,61 @@ def _country(iso3: str) -> Country:
 # --- Home and countries ---------------------------------------------------------------------
 
 
-@staff_required
+@staff_page()
 def staff_home(request):
+    """What is waiting for me: changes to verify, my drafts (paginated), follow-ups due."""
+    abilities = request.staff_abilities
     today = timezone.localdate()
     follow_ups = None
-    if request.user.has_perm("campaign.view_engagement"):
+    if abilities.view_engagements:
         follow_ups = {"follow_ups": list(engagement_follow_ups_due(today=today)), "today": today}
+    awaiting = None
+    if abilities.verify:
+        awaiting = staff_selectors.review_queue(
+            user=request.user, page=request.GET.get("awaiting_page", 1)
+        )
     context = {
-        "awaiting": staff_selectors.review_queue(user=request.user)
-        if request.user.has_perm(VERIFY)
-        else [],
-        "can_verify": request.user.has_perm(VERIFY),
-        "my_drafts": staff_selectors.drafts_of(user=request.user),
+        "awaiting": awaiting,
+        "my_drafts": staff_selectors.drafts_of(
+            user=request.user, page=request.GET.get("drafts_page", 1)
+        ),
         "follow_ups": follow_ups,
     }
-    return render(request, "staff/staff_home.html", context)
+    return staff_render(request, "staff/staff_home.html", context)
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW)
 def country_list(request):
-    return render(
-        request,
-        "staff/country_list.html",
-        {"rows": selectors.country_status_rows()},
+    status = request.GET.get("status", "")
+    region = request.GET.get("region", "")
+    page = staff_selectors.country_list(
+        query=request.GET.get("q", "")[:100],
+        region=region if region in selectors.M49_REGIONS else "",
+        status=status
+        if status in {*selectors.PledgeStatus.values, selectors.NO_INFORMATION}
+        else "",
+        has_drafts=request.GET.get("drafts") == "1",
     )
+    return staff_render(request, "staff/country_list.html", {"page": page})
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW)
 def country_workspace(request, iso3: str):
     country = _country(iso3)
-    return render(
+    return staff_render(
         request,
         "staff/country_workspace.html",
         {
-            "workspace": selectors.country_workspace(country=country),
+            "page": staff_selectors.country_workspace_page(country=country, user=request.user),
             "changelog": selectors.country_public_changelog(country=country),
-            "can_edit": request.user.has_perm("pledges.add_pledgeevent"),
         },
     )
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW)
 def country_history(request, iso3: str):
     country = _country(iso3)
-    return render(
+    return staff_render(
         request,
         "staff/country_history.html",
         {"country": country, "entries": selectors.country_history(country=country)},
@@ -117,8 +113,8 @@ def country_history(request, iso3: str):
 # --- Recording changes (drafts) -------------------------------------------------------------
 
 
-def _record_form(request, *, country, form_class, permission, title, create, subject=""):
-    permission_check(request, permission)
+def _record_form(request, *, country, form_class, title, create, current, subject=""):
+    """The form page of a new change; the service checks the permission on the save."""
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         values = form.model_values()
@@ -132,14 +128,20 @@ def _record_form(request, *, country, form_class, permission, title, create, sub
                 _("Saved as a draft. It becomes public when a second person verifies it."),
             )
             return redirect("staff:country_workspace", iso3=country.iso3)
-    return render(
+    return staff_render(
         request,
         "staff/record_form.html",
-        {"form": form, "country": country, "title": title, "subject": subject},
+        {
+            "form": form,
+            "country": country,
+            "title": title,
+            "subject": subject,
+            "current": current,
+        },
     )
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW, on_get=("pledges.add_pledgeevent",))
 @require_http_methods(["GET", "POST"])
 def pledge_event_new(request, iso3: str):
     country = _country(iso3)
@@ -151,13 +153,13 @@ def pledge_event_new(request, iso3: str):
         request,
         country=country,
         form_class=PledgeEventForm,
-        permission="pledges.add_pledgeevent",
         title=_("Record a pledge status change"),
         create=create,
+        current=staff_selectors.country_public_status(country=country),
     )
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW, on_get=("pledges.add_capabilitystatus",))
 @require_http_methods(["GET", "POST"])
 def capability_status_new(request, iso3: str, key: str):
     country = _country(iso3)
@@ -172,14 +174,14 @@ def capability_status_new(request, iso3: str, key: str):
         request,
         country=country,
         form_class=CapabilityStatusForm,
-        permission="pledges.add_capabilitystatus",
         title=_("Update an MNR capability status"),
         subject=str(capability),
         create=create,
+        current=staff_selectors.capability_public_status(country=country, capability=capability),
     )
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW, on_get=("pledges.add_nationalstrategy",))
 @require_http_methods(["GET", "POST"])
 def national_strategy_new(request, iso3: str):
     country = _country(iso3)
@@ -196,80 +198,82 @@ def national_strategy_new(request, iso3: str):
         request,
         country=country,
         form_class=NationalStrategyForm,
-        permission="pledges.add_nationalstrategy",
         title=_("Update the national strategy"),
         create=create,
+        current=staff_selectors.strategy_public_status(country=country),
     )
 
 
 EDIT_FORMS = {
-    "pledge-event": (PledgeEventForm, "pledges.change_pledgeevent"),
-    "capability-status": (CapabilityStatusForm, "pledges.change_capabilitystatus"),
-    "national-strategy": (NationalStrategyForm, "pledges.change_nationalstrategy"),
+    "pledge-event": PledgeEventForm,
+    "capability-status": CapabilityStatusForm,
+    "national-strategy": NationalStrategyForm,
 }
 
 
-def _review_kind(key: str):
+def _review_kind(key: str) -> ReviewKind:
     kind = REVIEW_KINDS.get(key)
     if kind is None:
         raise Http404
     return kind
 
 
-def _stale_context(*, kind, record_pk, exc: StaleEditError, submitted: dict) -> dict:
+def _stale_context(*, model, fields, record_pk, exc: StaleEditError, submitted: dict) -> dict:
     current, changes = stale_edit_changes(
-        model=kind.model,
+        model=model,
         pk=record_pk,
         loaded_version=exc.loaded_version,
         submitted=submitted,
-        fields=kind.fields,
+        fields=fields,
     )
     return {"stale": exc, "stale_changes": changes, "stale_current": current}
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW)
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, kind: str, pk: int):
     """The author revises a draft or a returned change; the form carries the loaded version."""
     review_kind = _review_kind(kind)
-    if kind not in EDIT_FORMS:
+    form_class = EDIT_FORMS.get(kind)
+    if form_class is None:
         raise Http404
-    form_class, permission = EDIT_FORMS[kind]
-    permission_check(request, permission)
     record = get_object_or_404(
         review_kind.model._default_manager.select_related(*review_kind.select_related), pk=pk
     )
-    if record.created_by_id != request.user.pk:
-        raise PermissionDenied(_("Only the person who logged this change can revise it."))
-    context: dict = {
-        "kind": review_kind,
-        "record": record,
-        "summary": review_kind.summary(record),
-    }
+    if request.method == "GET":
+        # What the page offers; on a save the service decides (and logs a refusal).
+        refusal = staff_selectors.draft_edit_refusal(user=request.user, record=record)
+        if refusal:
+            return forbidden(request, refusal, abilities=request.staff_abilities)
+    context: dict = {"kind": review_kind, "record": record, "summary": review_kind.summary(record)}
     form = form_class(request.POST or None, request.FILES or None, instance=record)
     if request.method == "POST" and form.is_valid():
         values = form.model_values()
-        loaded = form.cleaned_data["lock_version"]
-        fresh = review_kind.model._default_manager.get(pk=pk)
         try:
-            services.review_draft_update(
-                record=fresh,
+            services.record_change(
+                record=review_kind.model._default_manager.get(pk=pk),
                 user=request.user,
-                expected_lock_version=loaded,
+                expected_lock_version=form.cleaned_data["lock_version"],
                 values=values,
                 reason=form.cleaned_data.get("reason", ""),
             )
         except StaleEditError as exc:
             context.update(
-                _stale_context(kind=review_kind, record_pk=pk, exc=exc, submitted=values)
+                _stale_context(
+                    model=review_kind.model,
+                    fields=review_kind.fields,
+                    record_pk=pk,
+                    exc=exc,
+                    submitted=values,
+                )
             )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Revised. It is back in the verification queue."))
             return redirect("staff:staff_home")
     context["form"] = form
-    return render(
+    return staff_render(
         request, "staff/draft_edit.html", context, status=409 if "stale" in context else 200
     )
 
@@ -277,40 +281,32 @@ def draft_edit(request, kind: str, pk: int):
 # --- Four eyes ------------------------------------------------------------------------------
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW, VERIFY)
 def review_queue(request):
-    permission_check(request, VERIFY)
-    return render(
-        request,
-        "staff/review_queue.html",
-        {"items": staff_selectors.review_queue(user=request.user)},
-    )
+    page = staff_selectors.review_queue(user=request.user, page=request.GET.get("page", 1))
+    return staff_render(request, "staff/review_queue.html", {"items": page})
 
 
-@staff_required
+@staff_page(*REGISTRY_VIEW, on_get=(VERIFY,))
 @require_http_methods(["GET", "POST"])
 def review_detail(request, kind: str, pk: int):
-    """Show a change with its evidence; a different person verifies or returns it."""
-    permission_check(request, VERIFY)
+    """Show a change with its evidence, who logged it, when and why (for a change to a
+    published record, field by field); a different person verifies or returns it."""
     review_kind = _review_kind(kind)
-    record = get_object_or_404(
-        review_kind.model._default_manager.select_related(*review_kind.select_related), pk=pk
-    )
-    is_author = record.created_by_id == request.user.pk
+    review = staff_selectors.review_page(kind=review_kind, pk=pk, user=request.user)
+    if review is None:
+        raise Http404
+    record = review.record
     form = ReviewForm(request.POST or None, initial={"lock_version": record.lock_version})
-    context = {
-        "kind": review_kind,
-        "record": record,
-        "summary": review_kind.summary(record),
-        "is_author": is_author,
-        "fields": record_fields(record, review_kind.fields),
-    }
+    context: dict = {"review": review, "kind": review_kind, "record": record}
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         loaded = form.cleaned_data["lock_version"]
         try:
             if decision == ReviewForm.VERIFY:
-                review_kind.verify(record=record, user=request.user, expected_lock_version=loaded)
+                services.record_verify(
+                    record=record, user=request.user, expected_lock_version=loaded
+                )
             else:
                 services.review_return(
                     record=record,
@@ -318,12 +314,16 @@ def review_detail(request, kind: str, pk: int):
                     comment=form.cleaned_data["comment"],
                     expected_lock_version=loaded,
                 )
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            context["form"] = form
-            return render(request, "staff/review_detail.html", context, status=403)
         except StaleEditError as exc:
-            context.update(_stale_context(kind=review_kind, record_pk=pk, exc=exc, submitted={}))
+            context.update(
+                _stale_context(
+                    model=review_kind.model,
+                    fields=review_kind.fields,
+                    record_pk=pk,
+                    exc=exc,
+                    submitted={},
+                )
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -337,7 +337,82 @@ def review_detail(request, kind: str, pk: int):
             return redirect("staff:review_queue")
     context["form"] = form
     status = 409 if "stale" in context else 200
-    return render(request, "staff/review_detail.html", context, status=status)
+    return staff_render(request, "staff/review_detail.html", context, status=status)
+
+
+# --- Partners -------------------------------------------------------------------------------
+
+
+@staff_page(PARTNER_VIEW)
+def partner_list(request):
+    partner_type = request.GET.get("type", "")
+    if partner_type not in PartnerType.values:
+        partner_type = ""
+    query = request.GET.get("q", "")[:100]
+    page = staff_selectors.partner_list(
+        query=query, partner_type=partner_type, page=request.GET.get("page", 1)
+    )
+    return staff_render(
+        request,
+        "staff/partner_list.html",
+        {
+            "partners": page,
+            "query": query,
+            "partner_type": partner_type,
+            "partner_types": PartnerType.choices,
+            "page_query": urlencode({"q": query, "type": partner_type}) + "&",
+        },
+    )
+
+
+@staff_page(PARTNER_VIEW)
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk: int):
+    """A partner as published, any change awaiting verification, and a form to propose one
+    (services.record_change: a published partner stays public, unchanged, until a second
+    person verifies the change)."""
+    partner = get_object_or_404(Partner, pk=pk)
+    page = staff_selectors.partner_page(partner=partner, user=request.user)
+    form = PartnerForm(request.POST or None, instance=partner, initial=page.form_initial)
+    context: dict = {"page": page, "partner": partner}
+    if request.method == "POST" and form.is_valid():
+        values, m2m = form.model_values()
+        try:
+            result = services.record_change(
+                record=Partner.objects.get(pk=pk),
+                user=request.user,
+                expected_lock_version=form.cleaned_data["lock_version"],
+                values=values,
+                m2m=m2m,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except StaleEditError as exc:
+            context.update(
+                _stale_context(
+                    model=Partner,
+                    fields=Partner.revisable_fields,
+                    record_pk=pk,
+                    exc=exc,
+                    submitted=values,
+                )
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Change proposed. The published partner stays as it is until a second "
+                    "person verifies the change."
+                )
+                if isinstance(result, Revision)
+                else _("Revised. It is back in the verification queue."),
+            )
+            return redirect("staff:partner_edit", pk=pk)
+    context["form"] = form
+    return staff_render(
+        request, "staff/partner_edit.html", context, status=409 if "stale" in context else 200
+    )
 
 
 # --- Imports --------------------------------------------------------------------------------
@@ -350,15 +425,13 @@ def _importer(key: str):
     return importer
 
 
-@staff_required
+@staff_page(IMPORT)
 def import_index(request):
-    permission_check(request, IMPORT)
-    return render(request, "staff/import_index.html", {"importers": IMPORTERS.values()})
+    return staff_render(request, "staff/import_index.html", {"importers": IMPORTERS.values()})
 
 
-@staff_required
+@staff_page(IMPORT)
 def import_template(request, kind: str):
-    permission_check(request, IMPORT)
     importer = _importer(kind)
     response = HttpResponse(
         "\ufeff" + importer.template_csv(), content_type="text/csv; charset=utf-8"
@@ -367,11 +440,12 @@ def import_template(request, kind: str):
     return response
 
 
-@staff_required
+# The preview reads a file into the session (no record changes), so the import permission
+# is the page's for every method; the apply is checked again by pledges.imports.import_apply.
+@staff_page(IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_upload(request, kind: str):
     """Upload → a dry-run preview, row by row; nothing changes until 'Apply'."""
-    permission_check(request, IMPORT)
     importer = _importer(kind)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     plan = sha256 = None
@@ -387,17 +461,16 @@ def import_upload(request, kind: str):
             "content": base64.b64encode(content).decode("ascii"),
             "sha256": sha256,
         }
-    return render(
+    return staff_render(
         request,
         "staff/import_upload.html",
         {"importer": importer, "form": form, "plan": plan, "sha256": sha256},
     )
 
 
-@staff_required
+@staff_page(IMPORT)
 @require_POST
 def import_apply_view(request, kind: str):
-    permission_check(request, IMPORT)
     importer = _importer(kind)
     staged = request.session.get(IMPORT_SESSION_KEY)
     if (
@@ -413,7 +486,7 @@ def import_apply_view(request, kind: str):
             importer=importer, content=content, filename=staged["filename"], user=request.user
         )
     except ImportRejected as exc:
-        return render(
+        return staff_render(
             request,
             "staff/import_upload.html",
             {"importer": importer, "form": ImportUploadForm(), "plan": exc.plan},
