@@ -181,9 +181,7 @@ def test_a_second_editor_cannot_open_another_revision_of_the_same_partner(alice_
     assert Revision.objects.get().values == {"name": "UNICEF one"}
 
 
-def test_a_change_on_a_stale_partner_is_refused_with_what_changed(
-    alice_client, editor, verifier
-):
+def test_a_change_on_a_stale_partner_is_refused_with_what_changed(alice_client, editor, verifier):
     partner = unicef()
     loaded = partner.lock_version
     # given another revision was verified after Alice opened the page
