@@ -118,28 +118,6 @@ def test_two_staff_editing_one_engagement_the_second_save_is_refused(editor):
     assert engagement.history.count() == 2
 
 
-@pytest.mark.parametrize("count", [2, 12])
-def test_the_engagement_list_makes_a_constant_number_of_queries(
-    django_assert_num_queries, editor, count
-):
-    for n in range(count):
-        engagement_create(
-            user=editor,
-            country=country(["KEN", "FRA", "BRA"][n % 3]),
-            institution="Ministry",
-            date=TODAY - dt.timedelta(days=n + 1),
-            channel="email",
-            outcome="x",
-        )
-    client = signed_in(editor)
-    client.get("/staff/engagements/")
-    # 1 session, 2 user, 3-4 permissions, 5 engagements with countries and authors,
-    # 6-8 session save (savepoint, update, release)
-    with django_assert_num_queries(8):
-        response = client.get("/staff/engagements/")
-    assert len(response.context["engagements"]) == count
-
-
 def test_the_demo_data_has_marked_engagements():
     call_command("seed_demo", "--seed", "7", verbosity=0)
     assert Engagement.objects.count() == 24

@@ -182,20 +182,17 @@ def test_a_second_editor_cannot_open_another_revision_of_the_same_partner(alice_
 
 
 def test_a_change_on_a_stale_partner_is_refused_with_what_changed(alice_client, editor, verifier):
+    # AUD-03
     partner = unicef()
     loaded = partner.lock_version
     # given another revision was verified after Alice opened the page
     other = services.record_change(
         record=partner,
-        user=verifier.__class__.objects.get(username="alice"),
+        user=editor,
         expected_lock_version=loaded,
         values={"website": "https://theirs.example.org"},
     )
-    from tests.factories import UserFactory
-    from tests.staff import with_role
-
-    carol = with_role(UserFactory(username="carol"), "verifier")
-    services.record_verify(record=other, user=carol, expected_lock_version=other.lock_version)
+    services.record_verify(record=other, user=verifier, expected_lock_version=other.lock_version)
     # when she saves on the version she loaded
     response = alice_client.post(
         edit_url(partner),

@@ -377,24 +377,3 @@ def test_the_country_workspace_shows_drafts_and_the_changelog(alice_client, edit
     assert "Open change:" in html and "Pledged" in html
     assert "Public changelog" in html and "https://example.org/source" in html
     assert html.count("/capabilities/mnr-") == 21
-
-
-@pytest.mark.parametrize("drafts", [1, 8])
-def test_the_staff_home_makes_a_constant_number_of_queries(
-    django_assert_num_queries, verifier, editor, drafts
-):
-    for n in range(drafts):
-        services.pledge_event_create(
-            country=country(["KEN", "FRA", "BRA", "IND"][n % 4]),
-            user=editor,
-            **event_kwargs(event_date=dt.date(2026, 1, n + 1)),
-        )
-    client = signed_in(verifier)
-    client.get("/staff/")  # warm the session and the demo-data flag
-    # 1 session, 2 user, 3-4 permissions (user, groups), 5-8 the queue (four kinds),
-    # 9-12 my drafts (four kinds), 13 follow-ups due, 14-16 session save (savepoint,
-    # update, release: sessions are saved on every request for the inactivity timeout)
-    with django_assert_num_queries(16):
-        response = client.get("/staff/")
-    awaiting = response.context["awaiting"]
-    assert sum(1 for item in awaiting if item.kind.key == "pledge-event") == drafts
