@@ -301,6 +301,9 @@ def review_verify(record, *, user, expected_lock_version: int) -> None:
     record.verified_by = user
     record.verified_at = timezone.now()
     record.review_comment = ""
+    # A rule that holds only once published (an industry partner's COI disclosure) is a
+    # clear refusal here, not an IntegrityError (HTTP 500) from the database.
+    record.validate_constraints()
     _save(record, user=user, reason=_("Verified"), validate=False)
     security_event_log(
         kind=SecurityEventKind.VERIFICATION,

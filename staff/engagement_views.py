@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign import selectors, services
 from campaign.models import Engagement
@@ -24,6 +24,7 @@ from staff.selectors import ENGAGEMENT_VIEW, LIST_PAGE_SIZE
 
 
 @staff_page(ENGAGEMENT_VIEW)
+@require_safe
 def engagement_list(request):
     country = request.GET.get("country", "").strip()[:3]
     engagements = Paginator(

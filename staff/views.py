@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign.models import Partner, PartnerType
 from campaign.selectors import engagement_follow_ups_due
@@ -50,6 +50,7 @@ def _country(iso3: str) -> Country:
 
 
 @staff_page()
+@require_safe
 def staff_home(request):
     """What is waiting for me: changes to verify, my drafts (paginated), follow-ups due."""
     abilities = request.staff_abilities
@@ -73,6 +74,7 @@ def staff_home(request):
 
 
 @staff_page(*REGISTRY_VIEW)
+@require_safe
 def country_list(request):
     status = request.GET.get("status", "")
     region = request.GET.get("region", "")
@@ -88,6 +90,7 @@ def country_list(request):
 
 
 @staff_page(*REGISTRY_VIEW)
+@require_safe
 def country_workspace(request, iso3: str):
     country = _country(iso3)
     return staff_render(
@@ -101,6 +104,7 @@ def country_workspace(request, iso3: str):
 
 
 @staff_page(*REGISTRY_VIEW)
+@require_safe
 def country_history(request, iso3: str):
     country = _country(iso3)
     return staff_render(
@@ -282,6 +286,7 @@ def draft_edit(request, kind: str, pk: int):
 
 
 @staff_page(*REGISTRY_VIEW, VERIFY)
+@require_safe
 def review_queue(request):
     page = staff_selectors.review_queue(user=request.user, page=request.GET.get("page", 1))
     return staff_render(request, "staff/review_queue.html", {"items": page})
@@ -344,6 +349,7 @@ def review_detail(request, kind: str, pk: int):
 
 
 @staff_page(PARTNER_VIEW)
+@require_safe
 def partner_list(request):
     partner_type = request.GET.get("type", "")
     if partner_type not in PartnerType.values:
@@ -426,11 +432,13 @@ def _importer(key: str):
 
 
 @staff_page(IMPORT)
+@require_safe
 def import_index(request):
     return staff_render(request, "staff/import_index.html", {"importers": IMPORTERS.values()})
 
 
 @staff_page(IMPORT)
+@require_safe
 def import_template(request, kind: str):
     importer = _importer(kind)
     response = HttpResponse(

@@ -224,3 +224,15 @@ def test_the_partner_list_searches_by_name_and_filters_by_type(bob_client):
     assert reverse("staff:partner_edit", args=[Partner.objects.get(slug="oak-foundation").pk]) in (
         html
     )
+
+
+def test_verifying_an_industry_partner_without_a_disclosure_is_a_clear_refusal(bob_client):
+    # Found by the role matrix: this answered HTTP 500 (an IntegrityError from the database).
+    google = Partner.objects.get(slug="google")
+    assert (google.review_state, google.coi_disclosure) == (ReviewState.DRAFT, "")
+    url = reverse("staff:review_detail", args=["partner", google.pk])
+    response = bob_client.post(url, {"decision": "verify", "lock_version": google.lock_version})
+    assert response.status_code == 200
+    assert "only with a conflict-of-interest disclosure" in response.content.decode()
+    google.refresh_from_db()
+    assert google.review_state == ReviewState.DRAFT

@@ -1,0 +1,341 @@
+"""The role matrix of the staff workspace (AUTH-04, AUD-04, issue 8 item 3): EVERY URL of
+staff/urls.py, read from the resolver, for every role, for staff with no role and for an
+anonymous visitor; a GET answers exactly as the table says, and a POST by a role without
+the permission answers 403 and changes nothing.
+
+The tables are data. A new URL in staff/urls.py fails test_every_staff_url_is_in_the_tables
+until it is given a row here (and its arguments in `url_kwargs`).
+
+To extend the matrix to the admin site (the lead's part): add a table of the same shape
+(admin URL → roles allowed, expected status) and call `expected_get` / `fingerprint` /
+`call` from this module with paths built from `admin.site.get_urls()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, reverse
+
+from campaign.models import Engagement, Partner
+from campaign.services import engagement_create, partner_create
+from pledges import services
+from pledges.models import (
+    Capability,
+    CapabilityStatus,
+    NationalStrategy,
+    Pledge,
+    PledgeEvent,
+    Revision,
+)
+from pledges.roles import Role
+from staff import urls as staff_urls
+from staff.imports import IMPORTERS
+from staff.review_kinds import REVIEW_KINDS
+from staff.views import EDIT_FORMS
+from tests.factories import UserFactory, country, event_kwargs
+from tests.staff import with_role
+from tests.staff.test_partner_revisions import partner_form
+
+pytestmark = pytest.mark.django_db
+
+A, E, V, F, W = Role.ADMIN, Role.EDITOR, Role.VERIFIER, Role.FACILITATOR, Role.VIEWER
+NO_ROLE = "staff without a role"
+ANONYMOUS = "anonymous"
+EVERYONE = [*Role.ALL, NO_ROLE, ANONYMOUS]
+
+REGISTRY = {A, E, V, W}  # the registry's view permissions
+EDITORS = {A, E}  # add and change, imports
+VERIFIERS = {A, V}  # pledges.verify_changes
+
+# URL name → (roles that may GET it, the status they get). Every other signed-in staff member
+# gets 403; an anonymous visitor is sent to sign in (302).
+GET_ALLOWED: dict[str, tuple[set[str], int]] = {
+    "staff_home": ({A, E, V, F, W}, 200),
+    "staff_invite": ({A}, 200),
+    "country_list": (REGISTRY, 200),
+    "country_workspace": (REGISTRY, 200),
+    "country_history": (REGISTRY, 200),
+    "pledge_event_new": (EDITORS, 200),
+    "capability_status_new": (EDITORS, 200),
+    "national_strategy_new": (EDITORS, 200),
+    "draft_edit": (EDITORS, 200),  # their own draft
+    "review_queue": (VERIFIERS, 200),
+    "review_detail": (VERIFIERS, 200),  # someone else's draft, of every kind
+    "partner_list": (REGISTRY, 200),
+    "partner_edit": (REGISTRY, 200),  # the form only for those who may change partners
+    "import_index": (EDITORS, 200),
+    "import_upload": (EDITORS, 200),
+    "import_apply": (EDITORS, 405),  # POST only
+    "import_template": (EDITORS, 200),
+    "engagement_list": (REGISTRY, 200),
+    "engagement_new": (EDITORS, 200),
+    "engagement_edit": (EDITORS, 200),
+}
+
+# URL name → (roles whose POST goes through, the status they get). Every other signed-in
+# staff member gets 403 and nothing changes. Pages that only show something refuse a POST
+# (405) for those who may see them.
+POST_ALLOWED: dict[str, tuple[set[str], int]] = {
+    **{name: (allowed, 405) for name, (allowed, _status) in GET_ALLOWED.items()},
+    "staff_invite": ({A}, 302),
+    "pledge_event_new": (EDITORS, 302),
+    "capability_status_new": (EDITORS, 302),
+    "national_strategy_new": (EDITORS, 302),
+    "draft_edit": (EDITORS, 302),
+    "review_detail": (VERIFIERS, 302),
+    "partner_edit": (EDITORS, 302),
+    "import_upload": (EDITORS, 200),  # the preview: nothing changes until applied
+    "import_apply": (EDITORS, 302),  # nothing staged: back to the upload
+    "engagement_new": (EDITORS, 302),
+    "engagement_edit": (EDITORS, 302),
+}
+
+
+def staff_url_patterns() -> list[URLPattern]:
+    """Every URL of the staff workspace, as the resolver has them."""
+    return [p for p in staff_urls.urlpatterns if isinstance(p, URLPattern)]
+
+
+def test_every_staff_url_is_in_the_tables():
+    names = {p.name for p in staff_url_patterns()}
+    assert names == set(GET_ALLOWED) == set(POST_ALLOWED)
+
+
+# --- The world each role meets: one record of every kind ---------------------------------------
+
+
+def actor_for(role: str):
+    if role == ANONYMOUS:
+        return None
+    if role == NO_ROLE:
+        return UserFactory(username="nora", email="nora@example.org", is_staff=True)
+    return with_role(UserFactory(username=f"{role}-person"), role)
+
+
+def records_for(user) -> dict:
+    """Drafts by someone else (to review), drafts of `user`'s own (to revise), and the rest."""
+    author = with_role(UserFactory(username="author"), Role.EDITOR)
+    kenya, france = country("KEN"), country("FRA")
+    capability = Capability.objects.get(key="mnr-11")
+    unicef = Partner.objects.get(slug="unicef")
+
+    def drafts(owner, iso3) -> dict:
+        place = country(iso3)
+        made = {
+            "pledge-event": services.pledge_event_create(
+                country=place, user=author, **event_kwargs()
+            ),
+            "capability-status": services.capability_status_create(
+                country=place,
+                capability=capability,
+                status="in_place",
+                user=author,
+                source_url="https://example.org/c",
+            ),
+            "national-strategy": services.national_strategy_create(
+                country=place, user=author, status="drafting", source_url="https://e.org/s"
+            ),
+        }
+        if owner is not None and owner != author:
+            for record in made.values():
+                # Given, not a door under test: the draft is theirs.
+                record.created_by = record.last_changed_by = owner
+                record.save()
+                record.refresh_from_db()
+        return made
+
+    to_review = drafts(author, "KEN")
+    to_review["partner"] = partner_create(
+        user=author, slug="new-ngo", name="A new NGO", partner_type="civil_society"
+    )
+    to_review["revision"] = services.record_change(
+        record=unicef,
+        user=author,
+        expected_lock_version=unicef.lock_version,
+        values={"description": "Changed by the author"},
+    )
+    own = drafts(user, "BRA")
+    engagement = engagement_create(
+        user=author,
+        country=france,
+        institution="Ministry",
+        date=dt.date(2026, 1, 5),
+        channel="email",
+        outcome="x",
+    )
+    return {
+        "to_review": to_review,
+        "own": own,
+        "engagement": engagement,
+        "partner": Partner.objects.get(slug="itu"),  # UNICEF has a revision open
+        "country": kenya,
+    }
+
+
+def url_kwargs(name: str, records: dict) -> list[dict]:
+    """Real arguments for every URL: one set, or one per kind where a URL takes a kind."""
+    if name in ("country_workspace", "country_history", "pledge_event_new"):
+        return [{"iso3": "KEN"}]
+    if name == "national_strategy_new":
+        return [{"iso3": "KEN"}]
+    if name == "capability_status_new":
+        return [{"iso3": "KEN", "key": "mnr-11"}]
+    if name == "draft_edit":
+        return [{"kind": key, "pk": records["own"][key].pk} for key in EDIT_FORMS]
+    if name == "review_detail":
+        return [{"kind": key, "pk": records["to_review"][key].pk} for key in REVIEW_KINDS]
+    if name in ("import_upload", "import_apply", "import_template"):
+        return [{"kind": key} for key in IMPORTERS]
+    if name == "engagement_edit":
+        return [{"pk": records["engagement"].pk}]
+    if name == "partner_edit":
+        return [{"pk": records["partner"].pk}]
+    pattern = next(p for p in staff_url_patterns() if p.name == name)
+    assert not pattern.pattern.converters, f"give {name} its arguments in url_kwargs()"
+    return [{}]
+
+
+def post_data(name: str, kwargs: dict, records: dict) -> dict:
+    """A valid submission for each form (what an allowed role's POST would save)."""
+    evidence = {"source_url": "https://example.org/matrix", "reason": "Matrix"}
+    if name == "pledge_event_new":
+        return {"to_status": "pledged", "event_date": "2026-03-01", **evidence}
+    if name == "capability_status_new":
+        return {"status": "in_place", **evidence}
+    if name == "national_strategy_new":
+        return {"status": "adopted", "title": "Strategy", "year": "2024", **evidence}
+    if name == "draft_edit":
+        record = records["own"][kwargs["kind"]]
+        values = {
+            "pledge-event": {"to_status": "declined", "event_date": "2026-03-01"},
+            "capability-status": {"status": "not_in_place"},
+            "national-strategy": {"status": "adopted", "title": "Revised"},
+        }[kwargs["kind"]]
+        return {**values, **evidence, "lock_version": record.lock_version}
+    if name == "review_detail":
+        record = type(records["to_review"][kwargs["kind"]]).objects.get(pk=kwargs["pk"])
+        return {"decision": "verify", "lock_version": record.lock_version}
+    if name == "partner_edit":
+        partner = Partner.objects.get(pk=kwargs["pk"])
+        return partner_form(partner, description="Changed in the matrix")
+    if name == "import_upload":
+        header = ",".join(c.name for c in IMPORTERS[kwargs["kind"]].columns)
+        upload = SimpleUploadedFile("rows.csv", f"{header}\r\n".encode(), "text/csv")
+        return {"file": upload}
+    if name == "import_apply":
+        return {"sha256": "0" * 64}
+    if name in ("engagement_new", "engagement_edit"):
+        data = {
+            "country": "KEN",
+            "institution": "Ministry of ICT",
+            "date": "2026-02-01",
+            "channel": "meeting",
+            "outcome": "Agreed to talk again",
+        }
+        if name == "engagement_edit":
+            data["lock_version"] = Engagement.objects.get(pk=kwargs["pk"]).lock_version
+        return data
+    if name == "staff_invite":
+        return {"email": "new.person@example.org", "role": Role.VIEWER}
+    return {}
+
+
+AUDITED = (PledgeEvent, CapabilityStatus, NationalStrategy, Pledge, Revision, Partner, Engagement)
+
+
+def fingerprint() -> dict:
+    """Every row and every saved version of the records a workspace door can change, and the
+    staff accounts."""
+    from django.contrib.auth import get_user_model
+
+    state = {
+        model.__name__: (
+            sorted(model._base_manager.values_list("pk", "lock_version")),
+            model.history.count(),
+        )
+        for model in AUDITED
+    }
+    state["users"] = get_user_model().objects.count()
+    return state
+
+
+def expected(table: dict, name: str, role: str) -> int:
+    if role == ANONYMOUS:
+        return 302
+    allowed, status = table[name]
+    return status if role in allowed else 403
+
+
+def call(client, method: str, path: str, data=None):
+    response = getattr(client, method)(path, data or {})
+    location = response.get("Location", "")
+    return response.status_code, location
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+def test_every_staff_url_answers_a_get_as_the_table_says(client, role):
+    # AUTH-04
+    # given someone in the role, and a record of every kind for each URL to open
+    user = actor_for(role)
+    records = records_for(user)
+    if user is not None:
+        client.force_login(user)
+    wrong = []
+    for pattern in staff_url_patterns():
+        for kwargs in url_kwargs(pattern.name, records):
+            path = reverse(f"staff:{pattern.name}", kwargs=kwargs)
+            # when
+            status, location = call(client, "get", path)
+            # then
+            want = expected(GET_ALLOWED, pattern.name, role)
+            if status != want or (want == 302 and not location.startswith("/accounts/login/")):
+                wrong.append(f"GET {path}: {status}, expected {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+def test_every_staff_post_answers_as_the_table_says_and_a_refusal_changes_nothing(
+    client, role, mailoutbox
+):
+    # AUTH-04, AUD-04, SEC-04
+    user = actor_for(role)
+    records = records_for(user)
+    if user is not None:
+        client.force_login(user)
+    wrong = []
+    for pattern in staff_url_patterns():
+        for kwargs in url_kwargs(pattern.name, records):
+            path = reverse(f"staff:{pattern.name}", kwargs=kwargs)
+            want = expected(POST_ALLOWED, pattern.name, role)
+            before = fingerprint()
+            # when they submit a valid form
+            status, _location = call(client, "post", path, post_data(pattern.name, kwargs, records))
+            # then
+            if status != want:
+                wrong.append(f"POST {path}: {status}, expected {want}")
+            if role not in POST_ALLOWED[pattern.name][0] and fingerprint() != before:
+                wrong.append(f"POST {path}: refused, yet something changed")
+    assert not wrong, "\n".join(wrong)
+    if role != A:
+        assert not mailoutbox  # no invitation went out
+
+
+@pytest.mark.parametrize("role", [*Role.ALL, NO_ROLE])
+def test_every_refusal_is_in_the_security_log(client, role):
+    # AUD-04: a refusal by a page or by a service, each once, with the path
+    from pledges.models import SecurityEvent, SecurityEventKind
+
+    user = actor_for(role)
+    records = records_for(user)
+    client.force_login(user)
+    refused = []
+    for pattern in staff_url_patterns():
+        for kwargs in url_kwargs(pattern.name, records):
+            path = reverse(f"staff:{pattern.name}", kwargs=kwargs)
+            if client.get(path).status_code == 403:
+                refused.append(path)
+    logged = SecurityEvent.objects.filter(kind=SecurityEventKind.PERMISSION_DENIED, user=user)
+    assert sorted(logged.values_list("path", flat=True)) == sorted(refused)
