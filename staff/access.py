@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -31,6 +32,14 @@ def forbidden(request, message, *, abilities: StaffAbilities | None = None):
         {"message": str(message) or _("Your role does not allow this."), "abilities": abilities},
         status=403,
     )
+
+
+def _needs(permission: str) -> str:
+    """ "This page needs the permission 'Can verify changes'." (one query, on refusal only)."""
+    app_label, codename = permission.split(".")
+    found = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    name = found.values_list("name", flat=True).first() or permission
+    return _("This page needs the permission “%(name)s”.") % {"name": name}
 
 
 def staff_page(*permissions: str, on_get: tuple[str, ...] = ()):
@@ -57,10 +66,13 @@ def staff_page(*permissions: str, on_get: tuple[str, ...] = ()):
                 )
             request.staff_abilities = abilities
             needed = [*permissions, *(on_get if request.method in SAFE_METHODS else ())]
-            try:
-                for permission in needed:
+            for permission in needed:
+                try:
                     # The service's check: the refusal is logged with what was missing.
                     permission_require(user=user, permission=permission, action="view")
+                except PermissionDenied as exc:
+                    return forbidden(request, f"{exc} {_needs(permission)}", abilities=abilities)
+            try:
                 return view(request, *args, **kwargs)
             except PermissionDenied as exc:
                 return forbidden(request, exc, abilities=abilities)

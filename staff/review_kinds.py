@@ -144,7 +144,7 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
             summary=revision_summary,
             select_related=("content_type", "created_by"),
             country_iso3=_revision_country,
-            fields=("reason", "review_state"),
+            fields=("review_state",),
             edit_url=_revision_edit_url,
         ),
     )

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -287,7 +288,8 @@ def _why(record) -> str:
 
 
 def _names(model, pks) -> dict[Any, str]:
-    return {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(pks)).items()}
+    """{pk: name} in the related model's own order (capabilities by number, …)."""
+    return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=list(pks))}
 
 
 def revision_diff(*, revision: Revision, target) -> list[DiffRow]:
@@ -301,7 +303,7 @@ def revision_diff(*, revision: Revision, target) -> list[DiffRow]:
             names = _names(model_field.related_model, before | after)
 
             def named(pks, names=names):
-                return sorted(names.get(pk, f"#{pk}") for pk in pks)
+                return [name for pk, name in names.items() if pk in pks]
 
             rows.append(
                 DiffRow(
@@ -574,7 +576,7 @@ class PartnerRow:
 def partner_list(*, query: str = "", partner_type: str = "", page: Any = 1) -> Page:
     """Partners by name (any state), searched and filtered, a page at a time: the count, the
     page, and one query for the open revisions of the partners on it."""
-    partners = Partner.objects.order_by("name", "pk")
+    partners = Partner.objects.order_by(Lower("name"), "pk")
     if query.strip():
         text = query.strip()
         partners = partners.filter(Q(name__icontains=text) | Q(slug__icontains=text))
@@ -618,7 +620,7 @@ def partner_page(*, partner: Partner, user) -> PartnerPage:
     m2m = []
     for name in Partner.revisable_m2m:
         model_field = Partner._meta.get_field(name)
-        names = sorted(str(obj) for obj in getattr(partner, name).all())
+        names = [str(obj) for obj in getattr(partner, name).all()]
         m2m.append((str(model_field.verbose_name), ", ".join(names) or "—"))
     review_url = ""
     if revision is not None and draft_can_review_link(user=user, record=revision):

@@ -15,3 +15,34 @@ def staff_abilities_of(user) -> StaffAbilities | None:
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
         return None
     return staff_abilities(user=user)
+
+
+# Which menu entry a workspace page belongs to, by its URL name.
+SECTIONS = {
+    "staff_home": "home",
+    "country_list": "countries",
+    "country_workspace": "countries",
+    "country_history": "countries",
+    "pledge_event_new": "countries",
+    "capability_status_new": "countries",
+    "national_strategy_new": "countries",
+    "draft_edit": "home",
+    "partner_list": "partners",
+    "partner_edit": "partners",
+    "review_queue": "review",
+    "review_detail": "review",
+    "import_index": "imports",
+    "import_upload": "imports",
+    "engagement_list": "engagements",
+    "engagement_new": "engagements",
+    "engagement_edit": "engagements",
+    "staff_invite": "invite",
+}
+
+
+@register.filter
+def staff_section(url_name: str | None) -> str:
+    """The menu entry of a page: "countries" for a country's pages, "account" for allauth's."""
+    if url_name is None:
+        return ""
+    return SECTIONS.get(url_name, "account")
