@@ -49,8 +49,7 @@ def test_the_limits_are_counted_in_the_default_cache():
 
     result = run_django(
         "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
-        **PRODUCTION,
-        REDIS_URL="redis://127.0.0.1:6379/1",
+        **{**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/1"},
     )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
     assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "10/m/ip,5/5m/key"
