@@ -225,6 +225,30 @@ class ThroughServicesAdmin(SimpleHistoryAdmin):
     def _url_prefix(self) -> str:
         return f"{self.model._meta.app_label}_{self.model._meta.model_name}"
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Say, before anyone types, what saving will do to a published record."""
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and getattr(obj, "review_state", ReviewState.VERIFIED) == (
+            ReviewState.VERIFIED
+        ):
+            self.message_user(
+                request,
+                _(
+                    "This record is public. Saving proposes a revision: it stays as it is, "
+                    "and public, until a different person verifies your change."
+                ),
+                messages.INFO,
+            )
+            waiting = services.revision_open_for(target=obj)
+            if waiting is not None:
+                self.message_user(
+                    request,
+                    _("A revision by %(who)s is awaiting verification (%(when)s).")
+                    % {"who": waiting.created_by, "when": f"{waiting.created_at:%Y-%m-%d %H:%M}"},
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
