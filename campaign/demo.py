@@ -45,7 +45,8 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("admin", f"admin@{DEMO_DOMAIN}", is_superuser=True),
+    # Not a superuser: the admin role's permissions are the whole of its power (issue 8).
+    DemoAccount("admin", f"admin@{DEMO_DOMAIN}"),
     DemoAccount("editor", f"editor@{DEMO_DOMAIN}"),
     DemoAccount("verifier", f"verifier@{DEMO_DOMAIN}"),
     DemoAccount("facilitator", f"facilitator@{DEMO_DOMAIN}"),

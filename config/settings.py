@@ -387,3 +387,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 # comment 2,000 and an import "Imported from <file name>, line N"; simple-history's default
 # varchar(100) made PostgreSQL answer 500 where SQLite silently kept them.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The admin's history pages show every change; "revert to this version" would be a door that
+# saves past the services (and past four eyes): it is off.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -44,6 +44,7 @@ _VIEW_REGISTRY = [
     "pledges.view_pledgeevent",
     "pledges.view_capabilitystatus",
     "pledges.view_nationalstrategy",
+    "pledges.view_revision",
     "campaign.view_campaign",
     "campaign.view_milestone",
     "campaign.view_outcome",

@@ -198,7 +198,7 @@ def record_label(record: models.Model) -> str:
     return f"{record._meta.app_label}.{record._meta.model_name}"
 
 
-def _denied(*, user, action: str, record=None, model=None, why: str, message) -> ActionDenied:
+def action_denied(*, user, action: str, record=None, model=None, why: str, message) -> ActionDenied:
     detail: dict[str, Any] = {"action": action, "why": why}
     target = record if record is not None else model
     if target is not None:
@@ -212,7 +212,7 @@ def _denied(*, user, action: str, record=None, model=None, why: str, message) ->
 def permission_require(*, user, permission: str, action: str, record=None, model=None) -> None:
     """Refuse (logged) unless `user` holds `permission`."""
     if user is None or not getattr(user, "is_active", False) or not user.has_perm(permission):
-        raise _denied(
+        raise action_denied(
             user=user,
             action=action,
             record=record,
@@ -242,7 +242,7 @@ def review_contributor_ids(record) -> set[int]:
 def four_eyes_require(*, record, user, action: str) -> None:
     """Refuse (logged) if `user` wrote any of the record's content."""
     if user.pk in review_contributor_ids(record):
-        raise _denied(
+        raise action_denied(
             user=user,
             action=action,
             record=record,
@@ -547,7 +547,7 @@ def review_draft_update(
         record=record,
     )
     if record.created_by_id is not None and record.created_by_id != user.pk:
-        raise _denied(
+        raise action_denied(
             user=user,
             action="change",
             record=record,

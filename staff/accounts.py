@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from pledges.audit import security_event_log
 from pledges.models import SecurityEventKind
-from pledges.roles import ROLE_LABELS, Role
+from pledges.roles import INVITE, ROLE_LABELS, Role
+from pledges.services import action_denied, permission_require
 
 # The demo data set's accounts use this reserved domain (RFC 2606); see campaign/demo.py.
 DEMO_ACCOUNT_DOMAIN = "demo.invalid"
@@ -104,6 +105,7 @@ def staff_invite(*, email: str, role: str, invited_by, request=None):
     The account can be used only after its owner sets a password through the link (which
     stops working once used, or after PASSWORD_RESET_TIMEOUT) and then sets up MFA.
     """
+    permission_require(user=invited_by, permission=INVITE, action="invite")
     email = email.strip().lower()
     validate_email(email)
     if role not in Role.ALL:
@@ -148,3 +150,37 @@ def staff_invite(*, email: str, role: str, invited_by, request=None):
             recipient_list=[email],
         )
     return user
+
+
+# --- Roles (AUTH-04) ----------------------------------------------------------------------------
+
+
+def staff_roles_set(*, actor, user, roles: list[str] | set[str]) -> None:
+    """Give `user` exactly these roles. Only roles: no raw permissions, no superuser flag.
+
+    An administrator cannot change a superuser's account, nor their own roles (no one
+    widens their own access); every change is in the security log.
+    """
+    permission_require(user=actor, permission="auth.change_user", action="change roles")
+    wanted = set(roles)
+    unknown = wanted - set(Role.ALL)
+    if unknown:
+        raise ValidationError(_("Unknown role: %(roles)s.") % {"roles": ", ".join(sorted(unknown))})
+    if not actor.is_superuser and (user.is_superuser or user.pk == actor.pk):
+        raise action_denied(
+            user=actor,
+            action="change roles",
+            why="superuser account" if user.is_superuser else "own account",
+            message=_("Ask another administrator to change this account's roles."),
+        )
+    before = set(user.groups.values_list("name", flat=True))
+    if before == wanted:
+        return
+    with transaction.atomic():
+        user.groups.set(Group.objects.filter(name__in=wanted))
+        security_event_log(
+            kind=SecurityEventKind.ROLES_CHANGED,
+            user=actor,
+            identifier=user.email,
+            detail={"user_id": user.pk, "before": sorted(before), "after": sorted(wanted)},
+        )

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseForbidden, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaign.models import Campaign, Milestone, Outcome, Partner
-from campaign.services import partner_verify
+from campaign.services import partner_create
 from pledges import services
 from pledges.models import (
     Capability,
@@ -25,16 +30,83 @@ from pledges.models import (
     PledgeEvent,
     PledgeText,
     ReviewState,
+    Revision,
     SecurityEvent,
     StaleEditError,
 )
+from pledges.roles import Role
+from staff.accounts import staff_roles_set
+
+# Deleting is a change with no four eyes and no "why": no one deletes through the admin.
+admin.site.disable_action("delete_selected")
 
 
-class LockedAdminMixin:
-    """Carry the loaded version through the form so a stale save is refused (AUD-03)."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to whoever may view it; written only by the services, commands or fixtures."""
 
-    # A link typed without a scheme is taken as https (Django 6's default, chosen now).
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only, with the history of every change (who, when, what, why)."""
+
+
+class ReviewLinkMixin:
+    """Drafts are verified in the workspace's review page, which shows the evidence and
+    the version the verifier saw; the admin only links there."""
+
+    review_kind = ""
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj):
+        if obj.review_state != ReviewState.DRAFT:
+            return "—"
+        url = reverse("staff:review_detail", args=[self.review_kind, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Review in the workspace"))
+
+
+class ServiceForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Why (kept in the history)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class ThroughServicesAdmin(SimpleHistoryAdmin):
+    """Every save goes through the domain services (issue 8): an edit of a draft revises it
+    (its author only), an edit of a published record proposes a revision that a different
+    person verifies, and a new record is created as a draft. The services check the
+    permission, four eyes and the version loaded; the admin shows their answer."""
+
+    form = ServiceForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    review_readonly = (
+        "review_state",
+        "created_by",
+        "created_at",
+        "last_changed_by",
+        "verified_by",
+        "verified_at",
+        "review_comment",
+        "is_demo",
+    )
+    # What a record is, once created (its identity in URLs, its subject).
+    fixed_fields: tuple[str, ...] = ()
+
+    def create_through_service(self, *, request, values: dict, m2m: dict, reason: str):
+        raise NotImplementedError
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -43,79 +115,139 @@ class LockedAdminMixin:
         return form
 
     def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        if obj is not None and "lock_version" not in fields:
+        fields = [
+            f for f in super().get_fields(request, obj) if f not in ("lock_version", "reason")
+        ]
+        if obj is not None:
             fields.append("lock_version")
-        if obj is None and "lock_version" in fields:
-            fields.remove("lock_version")
-        return fields
-
-    def save_model(self, request, obj, form, change):
-        try:
-            super().save_model(request, obj, form, change)
-        except StaleEditError as exc:
-            raise ValidationError(str(exc)) from exc
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(request.path)
-
-
-class ReviewAdminMixin(LockedAdminMixin):
-    """Four-eyes actions; review fields are read-only in forms."""
-
-    review_readonly = (
-        "review_state",
-        "created_by",
-        "created_at",
-        "verified_by",
-        "verified_at",
-        "review_comment",
-    )
-    actions = ["verify_selected"]
-    verify_service = None
-
-    # What a record is about (its pledge, state or capability) is fixed once it is logged.
-    subject_fields: tuple[str, ...] = ()
-
-    # Append-only records (events, statuses) are never edited once verified: a correction is
-    # a new record that goes through verification again.
-    append_only = True
+        return [*fields, "reason"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and self.append_only and obj.review_state == ReviewState.VERIFIED:
-            return [f.name for f in obj._meta.fields if f.name != "lock_version"]
-        fixed = (*self.subject_fields, "is_demo") if obj is not None else ("is_demo",)
-        return (*super().get_readonly_fields(request, obj), *self.review_readonly, *fixed)
+        readonly = [*super().get_readonly_fields(request, obj)]
+        readonly += [f for f in self.review_readonly if hasattr(self.model, f)]
+        if obj is not None:
+            readonly += list(self.fixed_fields)
+            if getattr(obj, "review_state", ReviewState.VERIFIED) == ReviewState.VERIFIED:
+                # A published record: only what a revision may change is editable.
+                revisable = {
+                    *getattr(self.model, "revisable_fields", ()),
+                    *getattr(self.model, "revisable_m2m", ()),
+                }
+                readonly += [
+                    f.name
+                    for f in self.model._meta.get_fields()
+                    if f.concrete
+                    and f.editable
+                    and f.name not in revisable
+                    and f.name not in ("lock_version", "id")
+                ]
+        return list(dict.fromkeys(readonly))
+
+    def _split(self, form) -> tuple[dict, dict]:
+        values, m2m = {}, {}
+        for name in form.changed_data:
+            if name in ("lock_version", "reason"):
+                continue
+            field = self.model._meta.get_field(name)
+            (m2m if field.many_to_many else values)[name] = form.cleaned_data[name]
+        return values, m2m
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        elif obj.review_state == ReviewState.VERIFIED and form.changed_data:
-            # Editing a verified (in-place) record makes it a draft again: someone else
-            # must verify it before the public sees it.
-            obj.review_state = ReviewState.DRAFT
-            obj.verified_by = None
-            obj.verified_at = None
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description=_("Verify the selected drafts (you must not be their author)"))
-    def verify_selected(self, request, queryset):
-        done = 0
-        for record in queryset.filter(review_state=ReviewState.DRAFT):
-            try:
-                # The version in the list the action was taken from (the services require one).
-                type(self).verify_service(
-                    record=record, user=request.user, expected_lock_version=record.lock_version
+        # Domain errors become messages, not exceptions: the admin runs this inside its own
+        # transaction, and an exception would roll back the security-log row of a refusal.
+        values, m2m = self._split(form)
+        reason = form.cleaned_data.get("reason", "")
+        try:
+            if change:
+                current = self.model._default_manager.get(pk=obj.pk)
+                result = services.record_change(
+                    record=current,
+                    user=request.user,
+                    expected_lock_version=form.cleaned_data["lock_version"],
+                    values=values,
+                    m2m=m2m,
+                    reason=reason,
                 )
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{record}: {exc}", messages.WARNING)
-        if done:
-            self.message_user(request, _("%(n)d verified.") % {"n": done}, messages.SUCCESS)
+            else:
+                result = self.create_through_service(
+                    request=request, values=values, m2m=m2m, reason=reason
+                )
+                obj.pk = result.pk
+        except (PermissionDenied, ValidationError, StaleEditError) as exc:
+            request.service_refusal = exc
+            return
+        request.service_result = result
+
+    def save_related(self, request, form, formsets, change):
+        """Many-to-many values went to the service with the rest; inlines are read-only."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def log_addition(self, request, obj, message):
+        if getattr(request, "service_refusal", None) is None:
+            super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "service_refusal", None) is None:
+            super().log_change(request, obj, message)
+
+    def _refusal_response(self, request, obj):
+        exc = request.service_refusal
+        if isinstance(exc, PermissionDenied):
+            return HttpResponseForbidden(str(exc))
+        text = str(exc) if isinstance(exc, StaleEditError) else " ".join(exc.messages)
+        self.message_user(request, text, messages.ERROR)
+        return HttpResponseRedirect(request.path)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "service_refusal", None) is not None:
+            return self._refusal_response(request, obj)
+        self.message_user(
+            request,
+            _("Saved as a draft. It becomes public when a second person verifies it."),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse(f"admin:{self._url_prefix()}_changelist"))
+
+    def response_change(self, request, obj):
+        if getattr(request, "service_refusal", None) is not None:
+            return self._refusal_response(request, obj)
+        if isinstance(getattr(request, "service_result", None), Revision):
+            text = _(
+                "Your change awaits verification by a different person; the published "
+                "version stays public, unchanged, until then."
+            )
+        else:
+            text = _("Saved. It is back in the verification queue.")
+        self.message_user(request, text, messages.SUCCESS)
+        return HttpResponseRedirect(reverse(f"admin:{self._url_prefix()}_changelist"))
+
+    def _url_prefix(self) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Say, before anyone types, what saving will do to a published record."""
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and getattr(obj, "review_state", ReviewState.VERIFIED) == (
+            ReviewState.VERIFIED
+        ):
+            self.message_user(
+                request,
+                _(
+                    "This record is public. Saving proposes a revision: it stays as it is, "
+                    "and public, until a different person verifies your change."
+                ),
+                messages.INFO,
+            )
+            waiting = services.revision_open_for(target=obj)
+            if waiting is not None:
+                self.message_user(
+                    request,
+                    _("A revision by %(who)s is awaiting verification (%(when)s).")
+                    % {"who": waiting.created_by, "when": f"{waiting.created_at:%Y-%m-%d %H:%M}"},
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Country)
@@ -169,11 +301,19 @@ class CapabilityAdmin(MNRDomainAdmin):
 class PledgeClauseInline(admin.StackedInline):
     model = PledgeClause
     extra = 0
-    fields = ("number", "formal_text", "child_text", "lock_version")
+    fields = ("number", "formal_text", "child_text")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PledgeText)
-class PledgeTextAdmin(LockedAdminMixin, SimpleHistoryAdmin):
+class PledgeTextAdmin(ReadOnlyHistoryAdmin):
     list_display = ("version", "title", "status", "published_on", "is_placeholder")
     list_filter = ("status",)
     inlines = [PledgeClauseInline]
@@ -192,13 +332,23 @@ class PledgeEventInline(admin.TabularInline):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(LockedAdminMixin, SimpleHistoryAdmin):
+class PledgeAdmin(ThroughServicesAdmin):
+    """Who signed and the public note change through a verified revision; the status only
+    through a verified status change (in the workspace)."""
+
     list_display = ("country", "pledge_text", "status", "status_date", "verified_at", "is_demo")
     list_filter = ("status", "pledge_text", "is_demo", "country__region")
     search_fields = ("country__short_name", "country__iso3", "signed_by_office")
     list_select_related = ("country", "pledge_text")
-    # The status is set only by verifying a status change, never typed in.
-    readonly_fields = ("country", "pledge_text", "status", "status_date", "verified_at", "is_demo")
+    fields = (
+        "country",
+        "pledge_text",
+        "status",
+        "status_date",
+        "verified_at",
+        "is_demo",
+        *Pledge.revisable_fields,
+    )
     inlines = [PledgeEventInline]
 
     def has_add_permission(self, request):
@@ -206,7 +356,8 @@ class PledgeAdmin(LockedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PledgeEvent)
-class PledgeEventAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
+class PledgeEventAdmin(ReviewLinkMixin, ReadOnlyHistoryAdmin):
+    review_kind = "pledge-event"
     list_display = (
         "pledge",
         "from_status",
@@ -216,38 +367,62 @@ class PledgeEventAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
         "created_by",
         "verified_by",
         "is_demo",
+        "review_link",
     )
     list_filter = ("review_state", "to_status", "is_demo", "pledge__country__region")
     search_fields = ("pledge__country__short_name", "pledge__country__iso3", "source_title")
     list_select_related = ("pledge__country", "created_by", "verified_by")
-    autocomplete_fields = ()
-    readonly_fields = ("from_status",)
-    subject_fields = ("pledge",)
-    verify_service = staticmethod(
-        lambda *, record, **kw: services.pledge_event_verify(event=record, **kw)
-    )
 
 
 @admin.register(CapabilityStatus)
-class CapabilityStatusAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
-    list_display = ("country", "capability", "status", "review_state", "is_current", "is_demo")
+class CapabilityStatusAdmin(ReviewLinkMixin, ReadOnlyHistoryAdmin):
+    review_kind = "capability-status"
+    list_display = (
+        "country",
+        "capability",
+        "status",
+        "review_state",
+        "is_current",
+        "is_demo",
+        "review_link",
+    )
     list_filter = ("review_state", "status", "is_current", "capability__domain", "is_demo")
     search_fields = ("country__short_name", "country__iso3", "capability__key", "capability__name")
     list_select_related = ("country", "capability")
-    readonly_fields = ("is_current",)
-    subject_fields = ("country", "capability")
-    verify_service = staticmethod(services.capability_status_verify)
 
 
 @admin.register(NationalStrategy)
-class NationalStrategyAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
-    list_display = ("country", "status", "title", "year", "review_state", "is_current", "is_demo")
+class NationalStrategyAdmin(ReviewLinkMixin, ReadOnlyHistoryAdmin):
+    review_kind = "national-strategy"
+    list_display = (
+        "country",
+        "status",
+        "title",
+        "year",
+        "review_state",
+        "is_current",
+        "is_demo",
+        "review_link",
+    )
     list_filter = ("review_state", "status", "is_current", "references_mnr", "is_demo")
     search_fields = ("country__short_name", "country__iso3", "title")
     list_select_related = ("country",)
-    readonly_fields = ("is_current",)
-    subject_fields = ("country",)
-    verify_service = staticmethod(services.national_strategy_verify)
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReviewLinkMixin, ReadOnlyHistoryAdmin):
+    review_kind = "revision"
+    list_display = (
+        "content_type",
+        "object_id",
+        "review_state",
+        "created_by",
+        "created_at",
+        "verified_by",
+        "review_link",
+    )
+    list_filter = ("review_state", "content_type")
+    list_select_related = ("content_type", "created_by", "verified_by")
 
 
 @admin.register(DemoDataSet)
@@ -287,30 +462,116 @@ class SecurityEventAdmin(admin.ModelAdmin):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    fields = ("name", "date", "lock_version")
+    fields = ("name", "date")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Campaign)
-class CampaignAdmin(LockedAdminMixin, SimpleHistoryAdmin):
+class CampaignAdmin(ThroughServicesAdmin):
+    """The public settings (target, launch) change through a verified revision."""
+
     list_display = ("name", "pledge_text", "target_states", "launch_date")
+    fields = ("slug", "pledge_text", *Campaign.revisable_fields)
     inlines = [MilestoneInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ReadOnlyAdmin):
     list_display = ("number", "title")
 
 
-def _partner_verify(*, record, **kw):
-    return partner_verify(partner=record, **kw)
-
-
 @admin.register(Partner)
-class PartnerAdmin(ReviewAdminMixin, SimpleHistoryAdmin):
-    list_display = ("name", "partner_type", "endorsement", "review_state", "works_globally")
+class PartnerAdmin(ReviewLinkMixin, ThroughServicesAdmin):
+    review_kind = "partner"
+    list_display = (
+        "name",
+        "partner_type",
+        "endorsement",
+        "review_state",
+        "works_globally",
+        "review_link",
+    )
     list_filter = ("partner_type", "endorsement", "review_state", "outcomes")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("capabilities", "countries", "outcomes")
-    verify_service = staticmethod(_partner_verify)
-    append_only = False
+    fixed_fields = ("slug",)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
+    def create_through_service(self, *, request, values, m2m, reason):
+        return partner_create(user=request.user, reason=reason, **values, **m2m)
+
+
+# --- Staff accounts -----------------------------------------------------------------------------
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Accounts are created by invitation; roles are the only way to grant access. Someone
+    who is not a superuser cannot grant superuser or staff status or raw permissions, nor
+    change a superuser's account or their own roles (AUTH-04)."""
+
+    list_display = ("email", "first_name", "last_name", "is_active", "roles", "last_login")
+    list_filter = ("is_active", "groups")
+    PRIVILEGED = ("is_superuser", "is_staff", "user_permissions", "last_login", "date_joined")
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(group.name for group in obj.groups.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def has_add_permission(self, request):
+        return False  # invitation only (AUTH-01): /staff/invite/
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: history keeps naming the person
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += list(self.PRIVILEGED)
+            if obj is not None and obj.pk == request.user.pk:
+                readonly.append("groups")
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.ALL).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # Roles through the service (permission, no self-change, the security log).
+        groups = form.cleaned_data.pop("groups", None) if "groups" in form.changed_data else None
+        form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        if groups is not None:
+            staff_roles_set(actor=request.user, user=form.instance, roles=[g.name for g in groups])
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied(
+                _("Staff set their own passwords, through the link of their invitation.")
+            )
+        return super().user_change_password(request, id, form_url)

@@ -12,6 +12,8 @@ from django.core import mail
 from pledges.models import SecurityEvent, SecurityEventKind
 from pledges.roles import Role
 from staff.accounts import staff_invite
+from tests.factories import UserFactory
+from tests.staff import with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +53,8 @@ def test_an_admin_invites_a_verifier_who_gets_a_one_time_link(client, staff_in_r
 def test_the_link_sets_a_password_of_12_characters_or_more_and_works_once(client, alice):
     # AUTH-01
     # given an invitation
-    invited = staff_invite(email="vera@example.org", role=Role.VERIFIER, invited_by=alice)
+    ada = with_role(UserFactory(username="ada"), Role.ADMIN)
+    invited = staff_invite(email="vera@example.org", role=Role.VERIFIER, invited_by=ada)
     link = invitation_link()
     # when the invitee opens the link (allauth moves the key into the session)
     set_password_page = client.get(link)
@@ -97,7 +100,20 @@ def test_an_address_already_in_use_cannot_be_invited_again(alice):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        staff_invite(email="ALICE@example.org", role=Role.EDITOR, invited_by=alice)
+        staff_invite(
+            email="ALICE@example.org",
+            role=Role.EDITOR,
+            invited_by=with_role(UserFactory(username="ada"), Role.ADMIN),
+        )
+    assert not mail.outbox
+
+
+def test_an_editor_cannot_invite_through_the_service(alice):
+    # The permission is the service's, whatever door calls it.
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        staff_invite(email="new@example.org", role=Role.ADMIN, invited_by=alice)
     assert not mail.outbox
 
 

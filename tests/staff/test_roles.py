@@ -36,8 +36,8 @@ MATRIX = {
 HTTP = {
     "view the registry": ("get", "/admin/pledges/pledge/", 200),
     "read the pledge text": ("get", "/admin/pledges/pledgetext/", 200),
-    "log a pledge status change": ("get", "/admin/pledges/pledgeevent/add/", 200),
-    "record a capability status": ("get", "/admin/pledges/capabilitystatus/add/", 200),
+    "log a pledge status change": ("get", "/staff/countries/KEN/pledge/new/", 200),
+    "record a capability status": ("get", "/staff/countries/KEN/capabilities/mnr-01/new/", 200),
     "read the security log": ("get", "/admin/pledges/securityevent/", 200),
     "invite staff": ("get", "/staff/invite/", 200),
     "change staff accounts": ("get", "/admin/auth/user/", 200),
