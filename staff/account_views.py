@@ -24,8 +24,9 @@ class StaffInviteForm(forms.Form):
     )
 
 
-# staff_invite() does not check the permission itself (yet): the page does, for every method.
-@staff_page(INVITE)
+# Showing the form needs the invite permission; a POST is the service's to refuse (staff_invite
+# checks it and logs a refusal).
+@staff_page(on_get=(INVITE,))
 @require_http_methods(["GET", "POST"])
 def staff_invite_view(request):
     form = StaffInviteForm(request.POST or None)

@@ -91,7 +91,7 @@ URL_NAME_IN_PYTHON = re.compile(r"^([\w-]+):[\w-]+$")
 STAFF_NAMESPACES = {"admin"}
 # Links from dashboards/ to staff pages that are allowed, as url_names_used() reports them
 # ("dashboards/templates/dashboards/x.html: staff:staff_home"). None today: the public header's
-# "Workspace" and "Staff" links (for signed-in staff) are in config/templates/base.html, and
+# "Staff workspace" link (for signed-in staff) is in config/templates/base.html, and
 # config composes both faces; the public pages themselves never link into staff tools.
 DASHBOARDS_TO_STAFF_ALLOWED: set[str] = set()
 
