@@ -445,8 +445,9 @@ def country_list(
     """Every state with its verified status and open drafts, searched by name (in the six UN
     languages and the aliases, as the import resolves them), ISO3 or ISO2, and filtered.
 
-    Six queries whatever the data: the current pledge text, the verified pledges, the
-    states, and the open drafts (three kinds, and the pledges' revisions).
+    Eight queries whatever the data: the current pledge text (two at most), the verified
+    pledges, the states, the open drafts (three kinds, and the pledges' revisions); a search
+    reads the states' names once more.
     """
     status_rows = registry.country_status_rows()
     drafts = _open_drafts_by_country()
