@@ -237,3 +237,31 @@ def test_the_queue_and_my_drafts_are_paginated(alice_client, bob_client, editor)
     assert "Page 2 of 2" in second.content.decode()
     drafts = alice_client.get("/staff/", {"drafts_page": 2}).context["my_drafts"]
     assert (drafts.number, len(drafts.object_list)) == (2, 5)
+
+
+# --- The review page of any kind: who, when, why ----------------------------------------------
+
+
+def test_the_review_page_of_a_status_change_says_who_when_and_why(bob_client, editor):
+    event = services.pledge_event_create(
+        country=country("KEN"), user=editor, reason="Announced at the HRC", **event_kwargs()
+    )
+    response = bob_client.get(reverse("staff:review_detail", args=["pledge-event", event.pk]))
+    review = response.context["review"]
+    assert (review.logged_by, review.why, review.can_verify) == (
+        "alice",
+        "Announced at the HRC",
+        True,
+    )
+    html = response.content.decode()
+    assert f"{event.created_at:%Y-%m-%d %H:%M}" in html and "Announced at the HRC" in html
+
+
+def test_a_reference_partner_awaiting_verification_says_it_has_no_author(bob_client):
+    from campaign.models import Partner
+
+    google = Partner.objects.get(slug="google")
+    review = bob_client.get(reverse("staff:review_detail", args=["partner", google.pk])).context[
+        "review"
+    ]
+    assert review.logged_by == "not recorded (reference data)"
