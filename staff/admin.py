@@ -298,11 +298,10 @@ class CapabilityAdmin(MNRDomainAdmin):
     inlines = []
 
 
-class PledgeClauseInline(admin.StackedInline):
-    model = PledgeClause
+class ReadOnlyInlineMixin:
+    """An inline that shows related rows; they change through their own services."""
+
     extra = 0
-    fields = ("number", "formal_text", "child_text")
-    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -310,6 +309,12 @@ class PledgeClauseInline(admin.StackedInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class PledgeClauseInline(ReadOnlyInlineMixin, admin.StackedInline):
+    model = PledgeClause
+    fields = ("number", "formal_text", "child_text")
+    readonly_fields = fields
 
 
 @admin.register(PledgeText)
@@ -459,18 +464,10 @@ class SecurityEventAdmin(admin.ModelAdmin):
 # --- Campaign ---------------------------------------------------------------------------------
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Milestone
-    extra = 0
     fields = ("name", "date")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Campaign)
