@@ -11,5 +11,6 @@ urlpatterns = [
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
     path("embed/map/", views.embed_map, name="embed_map"),
     path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),
+    path("data/live.json", views.live_json, name="live_json"),
     path("evidence/<path:name>", evidence.evidence_document, name="evidence_document"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from dashboards import figures, public
+from dashboards import figures, live, public
 from dashboards.pagecache import public_page
 from dashboards.snapshot import Snapshot, snapshot_current
 from dashboards.snapshot_http import snapshot_answer
@@ -189,6 +189,19 @@ def snapshot_json(request):
     for name, value in answer.headers:
         response[name] = value
     response.is_public_snapshot = True  # see SnapshotResponseMiddleware
+    return response
+
+
+@require_safe
+def live_json(request):
+    """The live document (as-of, count, newest pledges), revalidated every few seconds."""
+    document = live.live_document(snapshot_current())
+    if live.live_not_modified(document, request.headers.get("If-None-Match")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(document.body, content_type="application/json; charset=utf-8")
+    response["ETag"] = document.etag
+    response["Cache-Control"] = live.LIVE_CACHE_CONTROL
     return response
 
 
