@@ -295,6 +295,10 @@ def test_the_snapshot_holds_no_draft_of_any_kind(world, client):
     assert tuv["partners"] == []
     assert "unicef" in {p["slug"] for p in data["partners"]}
     assert DRAFT["partner"] not in {p["slug"] for p in data["partners"]}
+    # issue 11: the live document is derived from the snapshot and holds no draft either
+    live = client.get("/data/live.json")
+    assert _leaks(_body(live)) == []
+    assert "UGA" not in {p["iso3"] for p in json.loads(_body(live))["newest"]}
 
 
 # --- Public pages ---------------------------------------------------------------------------------
@@ -509,6 +513,7 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:map": "test_the_map_on_any_date_and_layer_shows_no_draft",
     "dashboards:states_download": "test_the_map_downloads_on_any_date_show_no_draft",
     "dashboards:snapshot_json": "test_the_snapshot_holds_no_draft_of_any_kind",
+    "dashboards:live_json": "test_the_snapshot_holds_no_draft_of_any_kind",
     "open_data:data": "test_no_public_page_shows_a_draft",
     "exports:index": "test_no_public_page_shows_a_draft",
     "exports:releases": "test_no_public_page_shows_a_draft",
