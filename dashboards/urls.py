@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from dashboards import evidence, views
+from dashboards import evidence, feeds, views
 
 app_name = "dashboards"
 
@@ -12,5 +12,16 @@ urlpatterns = [
     path("embed/map/", views.embed_map, name="embed_map"),
     path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),
     path("data/live.json", views.live_json, name="live_json"),
+    path("feeds/changes.atom", feeds.VerifiedChangesFeed(), name="feed_changes"),
+    re_path(
+        r"^feeds/countries/(?P<iso3>[A-Za-z]{3})\.atom$",
+        feeds.CountryChangesFeed(),
+        name="feed_country",
+    ),
+    re_path(
+        r"^feeds/regions/(?P<region>[A-Za-z]+)\.atom$",
+        feeds.RegionChangesFeed(),
+        name="feed_region",
+    ),
     path("evidence/<path:name>", evidence.evidence_document, name="evidence_document"),
 ]
