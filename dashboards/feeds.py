@@ -1,17 +1,17 @@
 """Atom feeds of verified pledge status changes: overall, per country, per region (issue 11).
 
-Verified data only: every item comes from PledgeEvent.objects.public().
+Verified data only: every item comes from pledges.selectors.pledge_events_public().
 """
 
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from dashboards import public
-from pledges.models import Country, PledgeEvent
+from pledges.selectors import country_get, pledge_events_public
 
 FEED_SIZE = 50
 
@@ -29,7 +29,7 @@ class VerifiedChangesFeed(Feed):
         return reverse("dashboards:home")
 
     def events(self, obj=None):
-        return PledgeEvent.objects.public().select_related("pledge__country")
+        return pledge_events_public()
 
     def items(self, obj=None):
         return self.events(obj).order_by("-verified_at", "-pk")[:FEED_SIZE]
@@ -57,7 +57,10 @@ class VerifiedChangesFeed(Feed):
 
 class CountryChangesFeed(VerifiedChangesFeed):
     def get_object(self, request, iso3):
-        return get_object_or_404(Country, iso3=iso3.upper())
+        try:
+            return country_get(iso3=iso3)
+        except ObjectDoesNotExist:
+            raise Http404(_("No UN Member or observer State has this code.")) from None
 
     def title(self, obj=None):
         return _("Global Pledge Tracker: verified changes for %(country)s") % {

@@ -327,6 +327,16 @@ def test_no_public_page_shows_a_draft(world, client):
     assert _missing_public(kenya) == []
 
 
+def test_no_feed_shows_a_draft(world, client):
+    # issue 11: the Atom feeds, overall, per state and per region
+    paths = ["/feeds/changes.atom", "/feeds/regions/Africa.atom"]
+    paths += [f"/feeds/countries/{iso3}.atom" for iso3 in STATES]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _leaks(_body(response)) == [], path
+
+
 def test_the_map_on_any_date_and_layer_shows_no_draft(world, client):
     # issue 15: the `?at=` map and its table
     for at in AT:
@@ -516,6 +526,9 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:live_json": "test_the_snapshot_holds_no_draft_of_any_kind",
     "open_data:data": "test_no_public_page_shows_a_draft",
     "exports:index": "test_no_public_page_shows_a_draft",
+    "dashboards:feed_changes": "test_no_feed_shows_a_draft",
+    "dashboards:feed_country": "test_no_feed_shows_a_draft",
+    "dashboards:feed_region": "test_no_feed_shows_a_draft",
     "exports:releases": "test_no_public_page_shows_a_draft",
     "exports:latest": "test_no_export_holds_a_draft",
     "exports:release-file": "test_no_export_holds_a_draft (the same files, by release)",
