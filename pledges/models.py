@@ -6,6 +6,7 @@ This app is the core: it imports no other app of the project.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 from django.conf import settings
@@ -411,49 +412,126 @@ class PledgeTextStatus(models.TextChoices):
     FINAL = "final", _("Final")
 
 
-class PledgeText(LockedModel):
-    """A version of the global pledge text, with ordered clauses."""
+class PledgeTextImmutableError(ValidationError):
+    """A published version of the pledge text is never edited: corrections make a new one."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This version of the pledge text is published and cannot be changed; "
+                "create the next version to correct it."
+            )
+        )
+
+
+class PledgeText(Reviewable):
+    """A version of the global pledge text, with ordered clauses.
+
+    It is public once verified (four eyes, like every public record) and from then on
+    immutable: corrections are a new version, made from the current one, whose clauses keep
+    their keys so a diff and the children's suggestions can point at them.
+    """
 
     version = models.PositiveSmallIntegerField(_("version number"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(
-        _("status"), max_length=8, choices=PledgeTextStatus.choices, default=PledgeTextStatus.DRAFT
+        _("status"),
+        max_length=8,
+        choices=PledgeTextStatus.choices,
+        default=PledgeTextStatus.DRAFT,
+        help_text=_(
+            "Draft: being written. Open: children may suggest changes. Final: the text states sign."
+        ),
     )
-    changelog = models.TextField(_("what changed in this version"), blank=True)
+    changelog = models.TextField(_("what changed in this version"), max_length=2000, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    final_on = models.DateField(
+        _("final on"), null=True, blank=True, help_text=_("The date this version became final.")
+    )
     is_placeholder = models.BooleanField(
         _("placeholder text"),
         default=False,
         help_text=_("A provisional text, shown as such until the real text is agreed."),
     )
 
-    objects = AuditedQuerySet.as_manager()
+    objects = ReviewableQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
+    # The fields that are the document's content: frozen once the version is published.
+    content_fields = ("version", "title", "status", "changelog", "is_placeholder")
+
+    class Meta(Reviewable.Meta):
         ordering = ["-version"]
         verbose_name = _("pledge text")
         verbose_name_plural = _("pledge text versions")
         constraints = [
+            *Reviewable.Meta.constraints,
             models.CheckConstraint(name="pledgetext_version_positive", condition=Q(version__gte=1)),
             models.CheckConstraint(
                 name="pledgetext_status_valid", condition=Q(status__in=PledgeTextStatus.values)
+            ),
+            models.CheckConstraint(
+                name="pledgetext_final_has_date",
+                condition=~Q(status=PledgeTextStatus.FINAL, review_state=ReviewState.VERIFIED)
+                | Q(final_on__isnull=False),
+                violation_error_message=_("A final, published version needs its date."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values(*self.content_fields, "review_state")
+                .first()
+            )
+            if stored and stored["review_state"] == ReviewState.VERIFIED:
+                raise PledgeTextImmutableError()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.review_state == ReviewState.VERIFIED:
+            raise PledgeTextImmutableError()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.review_state in (ReviewState.DRAFT, ReviewState.RETURNED)
+
+
+def clause_source_hash(formal_text: str, child_text: str) -> str:
+    """The revision of a clause's English text a translation was made from."""
+    return hashlib.sha256(f"{formal_text}\x1e{child_text}".encode()).hexdigest()[:16]
+
 
 class PledgeClause(LockedModel):
-    """A clause of a pledge text: the formal wording and a child-friendly one, aligned."""
+    """A clause of a pledge text: the formal wording and a child-friendly one, aligned.
+
+    `key` is the clause's identity across versions (kept when a version is made from the
+    previous one); `number` is its place in this version.
+    """
 
     pledge_text = models.ForeignKey(
         PledgeText, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("pledge text")
     )
+    key = models.SlugField(
+        _("clause key"),
+        max_length=40,
+        help_text=_("The clause's identity across versions; never shown as a number."),
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     formal_text = models.TextField(_("formal text"), max_length=2000)
     child_text = models.TextField(_("child-friendly text"), max_length=2000)
+    change_note = models.CharField(
+        _("why it changed"),
+        max_length=300,
+        blank=True,
+        help_text=_("What changed in this clause since the previous version, and why."),
+    )
 
     objects = AuditedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -466,11 +544,88 @@ class PledgeClause(LockedModel):
             models.UniqueConstraint(
                 fields=["pledge_text", "number"], name="pledgeclause_unique_number"
             ),
+            models.UniqueConstraint(fields=["pledge_text", "key"], name="pledgeclause_unique_key"),
             models.CheckConstraint(name="pledgeclause_number_positive", condition=Q(number__gte=1)),
+            models.CheckConstraint(
+                name="pledgeclause_key_form", condition=Q(key__regex=r"^[a-z0-9][a-z0-9-]*$")
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.pledge_text} §{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self._text_published():
+            raise PledgeTextImmutableError()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._text_published():
+            raise PledgeTextImmutableError()
+        return super().delete(*args, **kwargs)
+
+    def _text_published(self) -> bool:
+        return (
+            PledgeText._base_manager.filter(pk=self.pledge_text_id)
+            .values_list("review_state", flat=True)
+            .first()
+            == ReviewState.VERIFIED
+        )
+
+    @property
+    def source_hash(self) -> str:
+        return clause_source_hash(self.formal_text, self.child_text)
+
+
+class PledgeClauseTranslation(LockedModel):
+    """A clause in another UN language, with the English revision it was translated from.
+
+    One row per clause and language, so adding a language needs no migration; when the
+    English text changes, `source_hash` no longer matches and the translation is outdated.
+    """
+
+    clause = models.ForeignKey(
+        PledgeClause,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("clause"),
+    )
+    language = models.CharField(_("language"), max_length=10)
+    formal_text = models.TextField(_("formal text"), max_length=2000)
+    child_text = models.TextField(_("child-friendly text"), max_length=2000)
+    source_hash = models.CharField(
+        _("translated from revision"),
+        max_length=16,
+        help_text=_("The revision of the English clause this translation was made from."),
+    )
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clause", "language"]
+        verbose_name = _("clause translation")
+        verbose_name_plural = _("clause translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clause", "language"], name="pledgeclausetranslation_unique_language"
+            ),
+            models.CheckConstraint(
+                name="pledgeclausetranslation_not_english", condition=~Q(language="en")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clause} [{self.language}]"
+
+    def save(self, *args, **kwargs):
+        if self.clause._text_published():
+            raise PledgeTextImmutableError()
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_outdated(self) -> bool:
+        return self.source_hash != self.clause.source_hash
 
 
 # --- States' pledges --------------------------------------------------------------------------

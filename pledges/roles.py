@@ -40,6 +40,7 @@ _VIEW_REGISTRY = [
     "pledges.view_capability",
     "pledges.view_pledgetext",
     "pledges.view_pledgeclause",
+    "pledges.view_pledgeclausetranslation",
     "pledges.view_pledge",
     "pledges.view_pledgeevent",
     "pledges.view_capabilitystatus",
@@ -63,6 +64,9 @@ _EDIT_REGISTRY = [
     "campaign.change_partner",
     "campaign.add_engagement",
     "campaign.change_engagement",
+    # The pledge text: editors draft the next version; a verifier publishes it (four eyes).
+    "pledges.add_pledgetext",
+    "pledges.change_pledgetext",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -77,8 +81,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         IMPORT,
         EXPORT,
         SECURITY_LOG,
-        "pledges.add_pledgetext",
-        "pledges.change_pledgetext",
         "pledges.add_pledgeclause",
         "pledges.change_pledgeclause",
         "campaign.change_campaign",

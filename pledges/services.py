@@ -26,8 +26,10 @@ from pledges.models import (
     NationalStrategy,
     Pledge,
     PledgeClause,
+    PledgeClauseTranslation,
     PledgeEvent,
     PledgeText,
+    PledgeTextImmutableError,
     PledgeTextStatus,
     ReviewState,
     Revision,
@@ -150,7 +152,11 @@ def mnr_load(*, path: Path, report: LoadReport) -> None:
 
 
 def pledge_text_load(*, data: dict[str, Any], report: LoadReport) -> PledgeText:
-    """Create the first pledge text if it does not exist; never overwrite a staff-edited one."""
+    """Create the first pledge text if it does not exist; never overwrite a staff-edited one.
+
+    Like the reference partners, it comes from the campaign plan, checked when the plan was
+    written: it is loaded published (with no author), and later versions go through staff.
+    """
     text = PledgeText.objects.filter(version=data["version"]).first()
     if text is not None:
         report.count("unchanged", PledgeText._meta.verbose_name_plural)
@@ -168,12 +174,21 @@ def pledge_text_load(*, data: dict[str, Any], report: LoadReport) -> PledgeText:
         for number, clause in enumerate(data["clauses"], start=1):
             obj = PledgeClause(
                 pledge_text=text,
+                key=clause.get("key", f"clause-{number}"),
                 number=number,
                 formal_text=clause["formal"],
                 child_text=clause["child"],
             )
             obj.full_clean()
             obj.save()
+        now = timezone.now()
+        text.review_state = ReviewState.VERIFIED
+        text.verified_at = now
+        text.published_on = now.date()
+        if text.status == PledgeTextStatus.FINAL:
+            text.final_on = now.date()
+        text.full_clean()
+        text.save()
     report.count("created", PledgeText._meta.verbose_name_plural)
     return text
 
@@ -338,10 +353,11 @@ def review_return(*, record, user, comment: str, expected_lock_version: int) -> 
     return record
 
 
-def pledge_text_current() -> PledgeText:
-    """The text states pledge to now: the newest final version, else the newest one."""
-    text = PledgeText.objects.filter(status=PledgeTextStatus.FINAL).order_by("-version").first()
-    return text or PledgeText.objects.order_by("-version").first()
+def pledge_text_current() -> PledgeText | None:
+    """The text states pledge to now: the newest published final version, else the newest
+    published one. An unpublished version is never pledged to."""
+    published = PledgeText.objects.public().order_by("-version")
+    return published.filter(status=PledgeTextStatus.FINAL).first() or published.first()
 
 
 def pledge_get_or_create(
@@ -767,6 +783,10 @@ def record_verify(*, record: models.Model, user, expected_lock_version: int):
         return national_strategy_verify(
             record=record, user=user, expected_lock_version=expected_lock_version
         )
+    if isinstance(record, PledgeText):
+        return pledge_text_verify(
+            text=record, user=user, expected_lock_version=expected_lock_version
+        )
     if isinstance(record, Revision):
         return revision_verify(
             revision=record, user=user, expected_lock_version=expected_lock_version
@@ -782,3 +802,279 @@ def demo_data_mark(*, seed: int, description: str) -> DemoDataSet:
     marker = DemoDataSet.objects.create(seed=seed, description=description)
     cache.delete(DEMO_CACHE_KEY)
     return marker
+
+
+# --- The pledge text: versions, clauses, publication ---------------------------------------
+#
+# A version is written as a draft (its clauses added, removed, reordered, reworded), then
+# published by a different person with the verify permission (four eyes, like every public
+# record). A published version is immutable (also refused by the model); corrections are
+# the next version, made from the current one, whose clauses keep their keys.
+# Every change to a draft version saves the version itself (who, why, lock version), so one
+# lock covers the whole document and everyone who changed it is known to four eyes.
+
+PLEDGE_TEXT_ADD = "pledges.add_pledgetext"
+PLEDGE_TEXT_CHANGE = "pledges.change_pledgetext"
+
+
+def pledge_text_published() -> models.QuerySet[PledgeText]:
+    return PledgeText.objects.public().order_by("-version")
+
+
+def _clause_key_next() -> str:
+    """A key no clause of any version has had: clause-<n>."""
+    numbers = [
+        int(key.removeprefix("clause-"))
+        for key in PledgeClause.objects.filter(key__startswith="clause-").values_list(
+            "key", flat=True
+        )
+        if key.removeprefix("clause-").isdigit()
+    ]
+    return f"clause-{max(numbers, default=0) + 1}"
+
+
+def _pledge_text_touch(text: PledgeText, *, user, reason: str) -> None:
+    """A change to the draft: back to the verification queue, the changer recorded."""
+    text.review_state = ReviewState.DRAFT
+    text.review_comment = ""
+    text.last_changed_by = user
+    _save(text, user=user, reason=reason)
+
+
+def _pledge_text_edit_begin(*, text: PledgeText, user, expected_lock_version: int) -> PledgeText:
+    """Inside a transaction: the version, locked, if `user` may change it as they saw it."""
+    permission_require(user=user, permission=PLEDGE_TEXT_CHANGE, action="change", record=text)
+    text = PledgeText.objects.select_for_update().get(pk=text.pk)
+    if not text.is_editable:
+        raise PledgeTextImmutableError()
+    _check_lock(text, expected_lock_version)
+    return text
+
+
+def pledge_text_next_version(*, user) -> PledgeText:
+    """Start the next version as a copy of the newest one, clause keys kept."""
+    permission_require(user=user, permission=PLEDGE_TEXT_ADD, action="add", model=PledgeText)
+    with transaction.atomic():
+        unpublished = (
+            PledgeText.objects.select_for_update()
+            .exclude(review_state=ReviewState.VERIFIED)
+            .order_by("version")
+            .first()
+        )
+        if unpublished is not None:
+            raise ValidationError(
+                _(
+                    "Version %(version)d is not published yet: finish it (or have it "
+                    "published) before starting another."
+                )
+                % {"version": unpublished.version}
+            )
+        base = PledgeText.objects.order_by("-version").first()
+        text = PledgeText(
+            version=(base.version + 1) if base else 1,
+            title=base.title if base else _("Global pledge"),
+            status=PledgeTextStatus.DRAFT if base is None else base.status,
+            is_placeholder=base.is_placeholder if base else False,
+            created_by=user,
+            last_changed_by=user,
+        )
+        _save(
+            text,
+            user=user,
+            reason=_("New version made from version %(version)s")
+            % {"version": base.version if base else "-"},
+        )
+        for clause in base.clauses.all() if base else ():
+            copy = PledgeClause(
+                pledge_text=text,
+                key=clause.key,
+                number=clause.number,
+                formal_text=clause.formal_text,
+                child_text=clause.child_text,
+            )
+            _save(
+                copy,
+                user=user,
+                reason=_("Copied from version %(version)d") % {"version": base.version},
+            )
+            for translation in clause.translations.all():
+                _save(
+                    PledgeClauseTranslation(
+                        clause=copy,
+                        language=translation.language,
+                        formal_text=translation.formal_text,
+                        child_text=translation.child_text,
+                        source_hash=translation.source_hash,
+                    ),
+                    user=user,
+                )
+    return text
+
+
+def pledge_text_update(
+    *, text: PledgeText, user, expected_lock_version: int, values: dict[str, Any]
+) -> PledgeText:
+    """Change a draft version's title, status, changelog or placeholder flag."""
+    allowed = {"title", "status", "changelog", "is_placeholder"}
+    if set(values) - allowed:
+        raise ValueError(f"not a version field: {sorted(set(values) - allowed)}")
+    with transaction.atomic():
+        text = _pledge_text_edit_begin(
+            text=text, user=user, expected_lock_version=expected_lock_version
+        )
+        for name, value in values.items():
+            setattr(text, name, value)
+        _pledge_text_touch(text, user=user, reason=_("Version details changed"))
+    return text
+
+
+def _clauses_renumber(text: PledgeText, ordered: list[PledgeClause], *, user, reason: str) -> None:
+    """Give `ordered` the numbers 1..n, in two steps so the unique number never clashes."""
+    offset = 1000
+    for clause in ordered:
+        if clause.number < offset:
+            clause.number += offset
+            clause.save()
+    for number, clause in enumerate(ordered, start=1):
+        clause.number = number
+        _save(clause, user=user, reason=reason)
+
+
+def pledge_clause_add(
+    *,
+    text: PledgeText,
+    user,
+    expected_lock_version: int,
+    formal_text: str,
+    child_text: str,
+    change_note: str = "",
+    position: int | None = None,
+) -> PledgeClause:
+    """Add a clause (at `position`, 1-based; at the end by default), with a new key."""
+    with transaction.atomic():
+        text = _pledge_text_edit_begin(
+            text=text, user=user, expected_lock_version=expected_lock_version
+        )
+        clauses = list(text.clauses.order_by("number"))
+        clause = PledgeClause(
+            pledge_text=text,
+            key=_clause_key_next(),
+            number=len(clauses) + 1,
+            formal_text=formal_text,
+            child_text=child_text,
+            change_note=change_note or _("New clause."),
+        )
+        _save(clause, user=user, reason=_("Clause added"))
+        if position is not None and 1 <= position <= len(clauses):
+            clauses.insert(position - 1, clause)
+            _clauses_renumber(text, clauses, user=user, reason=_("Clauses reordered"))
+        _pledge_text_touch(text, user=user, reason=_("Clause added"))
+    return clause
+
+
+def pledge_clause_update(
+    *,
+    clause: PledgeClause,
+    user,
+    expected_lock_version: int,
+    formal_text: str,
+    child_text: str,
+    change_note: str = "",
+) -> PledgeClause:
+    """Reword a clause; `expected_lock_version` is the version's (one lock per document)."""
+    with transaction.atomic():
+        text = _pledge_text_edit_begin(
+            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+        )
+        clause = text.clauses.select_for_update().get(pk=clause.pk)
+        clause.formal_text = formal_text
+        clause.child_text = child_text
+        clause.change_note = change_note
+        _save(clause, user=user, reason=_("Clause reworded"))
+        _pledge_text_touch(text, user=user, reason=_("Clause reworded"))
+    return clause
+
+
+def pledge_clause_remove(*, clause: PledgeClause, user, expected_lock_version: int) -> None:
+    """Remove a clause from a draft version; the others close up."""
+    with transaction.atomic():
+        text = _pledge_text_edit_begin(
+            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+        )
+        clauses = list(text.clauses.order_by("number"))
+        if len(clauses) <= 1:
+            raise ValidationError(_("A version needs at least one clause."))
+        target = next(c for c in clauses if c.pk == clause.pk)
+        target._history_user = user
+        target._change_reason = _("Clause removed")
+        target.delete()
+        clauses.remove(target)
+        _clauses_renumber(text, clauses, user=user, reason=_("Clauses renumbered"))
+        _pledge_text_touch(text, user=user, reason=_("Clause removed"))
+
+
+def pledge_clause_move(
+    *, clause: PledgeClause, user, expected_lock_version: int, position: int
+) -> PledgeClause:
+    """Move a clause to `position` (1-based) in its version."""
+    with transaction.atomic():
+        text = _pledge_text_edit_begin(
+            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+        )
+        clauses = list(text.clauses.order_by("number"))
+        if not 1 <= position <= len(clauses):
+            raise ValidationError(
+                _("Choose a position from 1 to %(count)d.") % {"count": len(clauses)}
+            )
+        target = next(c for c in clauses if c.pk == clause.pk)
+        clauses.remove(target)
+        clauses.insert(position - 1, target)
+        _clauses_renumber(text, clauses, user=user, reason=_("Clauses reordered"))
+        _pledge_text_touch(text, user=user, reason=_("Clauses reordered"))
+    return target
+
+
+def pledge_clause_translation_set(
+    *,
+    clause: PledgeClause,
+    user,
+    expected_lock_version: int,
+    language: str,
+    formal_text: str,
+    child_text: str,
+) -> PledgeClauseTranslation:
+    """Record a clause's text in another UN language, made from the English as it is now."""
+    from django.conf import settings
+
+    if language == "en" or language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the other UN languages.")})
+    with transaction.atomic():
+        text = _pledge_text_edit_begin(
+            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+        )
+        clause = text.clauses.get(pk=clause.pk)
+        translation = clause.translations.filter(language=language).first() or (
+            PledgeClauseTranslation(clause=clause, language=language)
+        )
+        translation.formal_text = formal_text
+        translation.child_text = child_text
+        translation.source_hash = clause.source_hash
+        _save(translation, user=user, reason=_("Translation recorded"))
+        _pledge_text_touch(text, user=user, reason=_("Translation recorded"))
+    return translation
+
+
+def pledge_text_verify(*, text: PledgeText, user, expected_lock_version: int) -> PledgeText:
+    """Publish a version: four eyes, then it is public and immutable."""
+    review_allowed_require(record=text, user=user, action="verify")
+    with transaction.atomic():
+        text = PledgeText.objects.select_for_update().get(pk=text.pk)
+        if not text.clauses.exists():
+            raise ValidationError(_("A version needs at least one clause before it is published."))
+        today = timezone.localdate()
+        text.published_on = today
+        if text.status == PledgeTextStatus.FINAL:
+            text.final_on = today
+        review_verify(text, user=user, expected_lock_version=expected_lock_version)
+        public_change_announce()
+    return text

@@ -243,8 +243,24 @@ def test_pledge_text_rules(text):
     assert_refused(lambda: PledgeText.objects.create(version=0, title="Zero"))
     assert_refused(lambda: PledgeText.objects.create(version=1, title="Again"))
     assert_refused(lambda: PledgeText.objects.create(version=9, title="x", status="public"))
-    assert_refused(lambda: PledgeClause.objects.create(pledge_text=text, number=1, formal_text="a"))
-    assert_refused(lambda: PledgeClause.objects.create(pledge_text=text, number=0, formal_text="a"))
+    draft = PledgeText.objects.create(version=2, title="Next")
+    PledgeClause.objects.create(pledge_text=draft, key="clause-1", number=1, formal_text="a")
+    same_number = dict(pledge_text=draft, key="clause-2", number=1, formal_text="a")
+    assert_refused(lambda: PledgeClause.objects.create(**same_number))
+    same_key = dict(pledge_text=draft, key="clause-1", number=2, formal_text="a")
+    assert_refused(lambda: PledgeClause.objects.create(**same_key))
+    assert_refused(
+        lambda: PledgeClause.objects.create(pledge_text=draft, key="c-0", number=0, formal_text="a")
+    )
+    assert_refused(
+        lambda: PledgeClause.objects.create(pledge_text=draft, key="Bad Key", number=3)
+    )
+    # A final version is published with the date it became final.
+    assert_refused(
+        lambda: PledgeText.objects.create(
+            version=3, title="x", status="final", review_state="verified", verified_at=NOW
+        )
+    )
 
 
 def test_campaign_target_is_within_the_193_members(text):

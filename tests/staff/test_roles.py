@@ -28,7 +28,8 @@ MATRIX = {
     "invite staff": (INVITE, {A}),
     "change staff accounts": ("auth.change_user", {A}),
     "change the campaign": ("campaign.change_campaign", {A}),
-    "edit the pledge text": ("pledges.change_pledgetext", {A}),
+    "edit the pledge text": ("pledges.change_pledgetext", {A, E}),
+    "start a new version of the pledge text": ("pledges.add_pledgetext", {A, E}),
     "manage partners": ("campaign.change_partner", {A, E}),
 }
 
