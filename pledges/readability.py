@@ -1,8 +1,8 @@
 """How easy a child-friendly clause is to read, with textstat, for the languages it supports.
 
-Flesch reading ease (0–100, higher is easier), with textstat's constants for the language,
+Flesch reading ease (0 to 100, higher is easier), with textstat's constants for the language,
 mapped to the reading ages of Flesch's table. The target: children from 10 years take part
-in the co-drafting sessions, so the child-friendly text aims at ages 10–12 (ease 80+).
+in the co-drafting sessions, so the child-friendly text aims at ages 10 to 12 (ease 80+).
 Arabic and Chinese have no Flesch formula in textstat: readability is "not measured" there.
 """
 
@@ -22,11 +22,11 @@ _LOCK = threading.Lock()
 
 # Flesch's table: the lowest ease of each band, and its reading age.
 _BANDS = (
-    (90.0, _("about 10–11 years")),
-    (80.0, _("about 11–12 years")),
-    (70.0, _("about 12–13 years")),
-    (60.0, _("about 13–15 years")),
-    (50.0, _("about 15–18 years")),
+    (90.0, _("about 10 to 11 years")),
+    (80.0, _("about 11 to 12 years")),
+    (70.0, _("about 12 to 13 years")),
+    (60.0, _("about 13 to 15 years")),
+    (50.0, _("about 15 to 18 years")),
     (30.0, _("students at university")),
     (float("-inf"), _("university graduates")),
 )
@@ -47,7 +47,7 @@ class Readability:
             return str(_("Readability is not measured for this language."))
         verdict = _("within the target") if self.on_target else _("harder than the target")
         return str(
-            _("Reading ease %(ease).0f: %(age)s, %(verdict)s (ages %(low)d–%(high)d).")
+            _("Reading ease %(ease).0f: %(age)s, %(verdict)s (ages %(low)d to %(high)d).")
             % {
                 "ease": self.ease,
                 "age": self.reading_age,
