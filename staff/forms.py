@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Engagement, Partner
-from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent
+from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent, PledgeTextStatus
 
 # What an evidence document may be, recognised by its first bytes (not by its name).
 EVIDENCE_SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
@@ -276,3 +276,67 @@ class PartnerForm(forms.ModelForm):
         values = {name: self.cleaned_data[name] for name in Partner.revisable_fields}
         m2m = {name: list(self.cleaned_data[name]) for name in Partner.revisable_m2m}
         return values, m2m
+
+
+# --- The pledge text -------------------------------------------------------------------------
+
+
+class PledgeTextDetailsForm(forms.Form):
+    """A draft version's title, status, changelog and placeholder flag."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=PledgeTextStatus.choices,
+        help_text=_(
+            "Draft: being written. Open: children may suggest changes. Final: the text "
+            "states sign (its date is recorded when it is published)."
+        ),
+    )
+    changelog = forms.CharField(
+        label=_("What changed in this version"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the public page with the version."),
+    )
+    is_placeholder = forms.BooleanField(
+        label=_("Placeholder text (shown as provisional)"), required=False
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PledgeClauseForm(forms.Form):
+    """A clause: the formal wording and the child-friendly one, aligned."""
+
+    formal_text = forms.CharField(
+        label=_("Formal text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    child_text = forms.CharField(
+        label=_("Child-friendly text"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Short sentences and everyday words: aim at readers aged 10 to 12."),
+    )
+    change_note = forms.CharField(
+        label=_("Why it changed (public)"),
+        max_length=300,
+        required=False,
+        help_text=_("What changed in this clause since the previous version, and why."),
+    )
+    position = forms.IntegerField(
+        label=_("Place in the text"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty to add it at the end."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PledgeClauseMoveForm(forms.Form):
+    position = forms.IntegerField(label=_("Move to place"), min_value=1)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class LockVersionForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

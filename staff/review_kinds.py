@@ -18,7 +18,14 @@ from django.utils.translation import ngettext
 
 from campaign.models import Partner
 from pledges.history import display_value, field_label, field_value
-from pledges.models import CapabilityStatus, NationalStrategy, Pledge, PledgeEvent, Revision
+from pledges.models import (
+    CapabilityStatus,
+    NationalStrategy,
+    Pledge,
+    PledgeEvent,
+    PledgeText,
+    Revision,
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,22 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
                 "review_state",
             ),
             edit_url=lambda r: reverse("staff:partner_edit", args=[r.pk]),
+        ),
+        ReviewKind(
+            key="pledge-text",
+            label=_("Pledge text version"),
+            model=PledgeText,
+            summary=lambda r: (
+                ngettext(
+                    "Version %(version)d: %(title)s (%(count)d clause)",
+                    "Version %(version)d: %(title)s (%(count)d clauses)",
+                    r.clauses.count(),
+                )
+                % {"version": r.version, "title": r.title, "count": r.clauses.count()}
+            ),
+            select_related=("created_by",),
+            fields=("version", "title", "status", "is_placeholder", "changelog", "review_state"),
+            edit_url=lambda r: reverse("staff:pledge_text_edit", args=[r.version]),
         ),
         ReviewKind(
             key="revision",

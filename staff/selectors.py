@@ -76,6 +76,9 @@ class StaffAbilities:
     change_partner: bool
     invite: bool
     admin_site: bool
+    view_pledge_text: bool = False
+    add_pledge_text: bool = False
+    change_pledge_text: bool = False
 
 
 def staff_abilities(*, user) -> StaffAbilities:
@@ -96,6 +99,9 @@ def staff_abilities(*, user) -> StaffAbilities:
         change_partner="campaign.change_partner" in perms,
         invite=INVITE in perms,
         admin_site=user.is_staff and bool(perms),
+        view_pledge_text="pledges.view_pledgetext" in perms,
+        add_pledge_text="pledges.add_pledgetext" in perms,
+        change_pledge_text="pledges.change_pledgetext" in perms,
     )
 
 
@@ -265,6 +271,9 @@ class ReviewPage:
     can_verify: bool
     is_contributor: bool
     is_open: bool
+    # For a version of the pledge text: what changed since the version before it.
+    text_diff: list = field(default_factory=list)
+    text_previous: Any = None
 
 
 def _person(user) -> str:
@@ -364,7 +373,17 @@ def review_page(*, kind: ReviewKind, pk: int, user) -> ReviewPage | None:
         can_verify=is_open and user.has_perm(VERIFY) and not is_contributor,
         is_contributor=is_contributor,
         is_open=is_open,
+        **_pledge_text_review(record),
     )
+
+
+def _pledge_text_review(record) -> dict:
+    from pledges.models import PledgeText
+
+    if not isinstance(record, PledgeText):
+        return {}
+    page = pledge_text_page(version=record.version, user=None)
+    return {"text_diff": page.diff, "text_previous": page.previous}
 
 
 # --- Countries -----------------------------------------------------------------------------
@@ -636,4 +655,89 @@ def partner_page(*, partner: Partner, user) -> PartnerPage:
         form_initial=initial,
         can_change=user.has_perm(_perm(Partner, "change")),
         is_published=partner.review_state == ReviewState.VERIFIED,
+    )
+
+
+# --- The pledge text -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseRow:
+    clause: Any
+    readability: Any  # pledges.readability.Readability of the child-friendly text
+    translations: list
+
+
+@dataclass(frozen=True)
+class PledgeTextPage:
+    text: Any
+    clauses: list[ClauseRow]
+    previous: Any  # the version it was made from, or None
+    diff: list  # pledges.diff.ClauseDiff since the previous version
+    can_edit: bool
+    contributors: set[int]
+
+
+def pledge_text_versions() -> QuerySet:
+    """Every version, newest first, with its clause count (one query)."""
+    from django.db.models import Count
+
+    from pledges.models import PledgeText
+
+    return PledgeText.objects.select_related("created_by", "verified_by").annotate(
+        clause_count=Count("clauses")
+    )
+
+
+def pledge_text_page(*, version: int, user) -> PledgeTextPage | None:
+    """A version as staff edit or read it: its clauses with their readability, and what
+    changed since the version before it (a fixed number of queries)."""
+    from django.db.models import Prefetch
+
+    from pledges.diff import pledge_text_diff
+    from pledges.models import PledgeClause, PledgeClauseTranslation, PledgeText
+    from pledges.readability import readability
+
+    text = (
+        PledgeText.objects.select_related("created_by", "last_changed_by", "verified_by")
+        .prefetch_related(
+            Prefetch(
+                "clauses",
+                queryset=PledgeClause.objects.order_by("number").prefetch_related(
+                    Prefetch(
+                        "translations",
+                        queryset=PledgeClauseTranslation.objects.order_by("language"),
+                    )
+                ),
+            )
+        )
+        .filter(version=version)
+        .first()
+    )
+    if text is None:
+        return None
+    clauses = list(text.clauses.all())
+    previous = (
+        PledgeText.objects.filter(version__lt=version)
+        .order_by("-version")
+        .prefetch_related(Prefetch("clauses", queryset=PledgeClause.objects.order_by("number")))
+        .first()
+    )
+    diff = pledge_text_diff(list(previous.clauses.all()), clauses) if previous else []
+    return PledgeTextPage(
+        text=text,
+        clauses=[
+            ClauseRow(
+                clause=clause,
+                readability=readability(clause.child_text, language="en"),
+                translations=list(clause.translations.all()),
+            )
+            for clause in clauses
+        ],
+        previous=previous,
+        diff=diff,
+        can_edit=text.is_editable
+        and user is not None
+        and user.has_perm("pledges.change_pledgetext"),
+        contributors=review_contributor_ids(text),
     )

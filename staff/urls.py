@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import account_views, engagement_views, views
+from staff import account_views, engagement_views, pledge_text_views, views
 
 app_name = "staff"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("imports/<str:kind>/", views.import_upload, name="import_upload"),
     path("imports/<str:kind>/apply/", views.import_apply_view, name="import_apply"),
     path("imports/<str:kind>/template.csv", views.import_template, name="import_template"),
+    path("pledge-text/", pledge_text_views.pledge_text_list, name="pledge_text_list"),
+    path("pledge-text/new/", pledge_text_views.pledge_text_new, name="pledge_text_new"),
+    path(
+        "pledge-text/<int:version>/",
+        pledge_text_views.pledge_text_edit,
+        name="pledge_text_edit",
+    ),
     path("engagements/", engagement_views.engagement_list, name="engagement_list"),
     path("engagements/new/", engagement_views.engagement_new, name="engagement_new"),
     path("engagements/<int:pk>/edit/", engagement_views.engagement_edit, name="engagement_edit"),

@@ -37,6 +37,9 @@ SECTIONS = {
     "engagement_new": "engagements",
     "engagement_edit": "engagements",
     "staff_invite": "invite",
+    "pledge_text_list": "pledge-text",
+    "pledge_text_new": "pledge-text",
+    "pledge_text_edit": "pledge-text",
 }
 
 

@@ -27,7 +27,9 @@ from pledges.models import (
     CapabilityStatus,
     NationalStrategy,
     Pledge,
+    PledgeClause,
     PledgeEvent,
+    PledgeText,
     Revision,
 )
 from pledges.roles import Role
@@ -73,6 +75,9 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "engagement_list": (REGISTRY, 200),
     "engagement_new": (EDITORS, 200),
     "engagement_edit": (EDITORS, 200),
+    "pledge_text_list": ({A, E, V, F, W}, 200),
+    "pledge_text_new": ({A, E, V, F, W}, 405),  # POST only
+    "pledge_text_edit": ({A, E, V, F, W}, 200),  # the forms only for those who may change it
 }
 
 # URL name → (roles whose POST goes through, the status they get). Every other signed-in
@@ -91,6 +96,8 @@ POST_ALLOWED: dict[str, tuple[set[str], int]] = {
     "import_apply": (EDITORS, 302),  # nothing staged: back to the upload
     "engagement_new": (EDITORS, 302),
     "engagement_edit": (EDITORS, 302),
+    "pledge_text_new": (EDITORS, 302),  # back to the list: a draft version is open already
+    "pledge_text_edit": (EDITORS, 302),
 }
 
 
@@ -157,6 +164,7 @@ def records_for(user) -> dict:
         expected_lock_version=unicef.lock_version,
         values={"description": "Changed by the author"},
     )
+    to_review["pledge-text"] = services.pledge_text_next_version(user=author)
     own = drafts(user, "BRA")
     engagement = engagement_create(
         user=author,
@@ -172,6 +180,7 @@ def records_for(user) -> dict:
         "engagement": engagement,
         "partner": Partner.objects.get(slug="itu"),  # UNICEF has a revision open
         "country": kenya,
+        "author": author,
     }
 
 
@@ -193,6 +202,12 @@ def url_kwargs(name: str, records: dict) -> list[dict]:
         return [{"pk": records["engagement"].pk}]
     if name == "partner_edit":
         return [{"pk": records["partner"].pk}]
+    if name == "pledge_text_edit":
+        # A draft version (the one to review, unless a verifier's POST published it).
+        draft = PledgeText.objects.exclude(review_state="verified").first()
+        if draft is None:
+            draft = services.pledge_text_next_version(user=records["author"])
+        return [{"version": draft.version}]
     pattern = next(p for p in staff_url_patterns() if p.name == name)
     assert not pattern.pattern.converters, f"give {name} its arguments in url_kwargs()"
     return [{}]
@@ -238,12 +253,32 @@ def post_data(name: str, kwargs: dict, records: dict) -> dict:
         if name == "engagement_edit":
             data["lock_version"] = Engagement.objects.get(pk=kwargs["pk"]).lock_version
         return data
+    if name == "pledge_text_edit":
+        text = PledgeText.objects.get(version=kwargs["version"])
+        clause = text.clauses.first()
+        return {
+            "action": "clause-update",
+            "clause": clause.pk,
+            "formal_text": "Reworded in the matrix",
+            "child_text": clause.child_text,
+            "lock_version": text.lock_version,
+        }
     if name == "staff_invite":
         return {"email": "new.person@example.org", "role": Role.VIEWER}
     return {}
 
 
-AUDITED = (PledgeEvent, CapabilityStatus, NationalStrategy, Pledge, Revision, Partner, Engagement)
+AUDITED = (
+    PledgeEvent,
+    CapabilityStatus,
+    NationalStrategy,
+    Pledge,
+    Revision,
+    Partner,
+    Engagement,
+    PledgeText,
+    PledgeClause,
+)
 
 
 def fingerprint() -> dict:
