@@ -25,11 +25,22 @@ from pledges.models import (
     Pledge,
     PledgeEvent,
     PledgeStatus,
+    PledgeText,
+    PledgeTextStatus,
     ReviewState,
     StrategyStatus,
 )
 from pledges.roles import roles_ensure
-from pledges.services import demo_data_mark, pledge_text_current, public_change_announce
+from pledges.services import (
+    demo_data_mark,
+    pledge_clause_add,
+    pledge_clause_update,
+    pledge_text_current,
+    pledge_text_next_version,
+    pledge_text_update,
+    pledge_text_verify,
+    public_change_announce,
+)
 
 DEMO_SEED = 20270209
 DEMO_DOMAIN = "demo.invalid"
@@ -80,7 +91,14 @@ def demo_accounts_ensure(*, password: str) -> dict[str, object]:
 def demo_data_remove() -> None:
     """Remove the invented data and its history (history of invented data is noise)."""
     with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
-        for model in (PledgeEvent, Pledge, CapabilityStatus, NationalStrategy, Engagement):
+        for model in (
+            PledgeEvent,
+            Pledge,
+            CapabilityStatus,
+            NationalStrategy,
+            Engagement,
+            PledgeText,
+        ):
             model.objects.filter(is_demo=True).delete()
             model.history.filter(is_demo=True).delete()
         for partner in Partner.objects.all():
@@ -236,9 +254,83 @@ def demo_data_build(
             partner.countries.set(sample)
 
         counts["engagements"] = len(demo_engagements_build(editor=editor, seed=seed, today=today))
+        counts["pledge_text_versions"] = demo_pledge_text_build(editor=editor, verifier=verifier)
         demo_data_mark(seed=seed, description=DEMO_DESCRIPTION)
         public_change_announce()  # public data changed: rebuild the snapshot after commit
     return counts
+
+
+def demo_pledge_text_build(*, editor, verifier) -> int:
+    """Two invented versions after the reference text, through the services (four eyes):
+    version 2 published and open for children's suggestions, version 3 a draft awaiting
+    verification. Marked as demo data; the campaign still promotes the reference text."""
+    if PledgeText.objects.filter(version__gt=1).exists():
+        return 0
+    text = pledge_text_next_version(user=editor, is_demo=True)
+    pledge_text_update(
+        text=text,
+        user=editor,
+        expected_lock_version=text.lock_version,
+        values={
+            "title": "Global Pledge to Keep Children Safe Online",
+            "status": PledgeTextStatus.OPEN,
+            "changelog": "[DEMO] Simpler child-friendly wording; a clause on privacy.",
+        },
+    )
+    clauses = {c.key: c for c in text.clauses.all()}
+    steps = [
+        (
+            "clause-2",
+            "We will make a plan to keep children safe online and tell everyone how it is going.",
+            "[DEMO] Shorter sentence, suggested in a children's session.",
+        ),
+        (
+            "clause-5",
+            "We will ask children what they think, listen, and use their ideas.",
+            "[DEMO] Children asked for 'listen'.",
+        ),
+    ]
+    for key, child, note in steps:
+        text.refresh_from_db()
+        pledge_clause_update(
+            clause=clauses[key],
+            user=editor,
+            expected_lock_version=text.lock_version,
+            formal_text=clauses[key].formal_text,
+            child_text=child,
+            change_note=note,
+        )
+    text.refresh_from_db()
+    pledge_clause_add(
+        text=text,
+        user=editor,
+        expected_lock_version=text.lock_version,
+        formal_text="We commit to protect children's privacy and personal data online, by "
+        "design and by default.",
+        child_text="We will keep your personal information safe online.",
+        change_note="[DEMO] New clause on privacy.",
+        position=4,
+    )
+    text.refresh_from_db()
+    pledge_text_verify(text=text, user=verifier, expected_lock_version=text.lock_version)
+    draft = pledge_text_next_version(user=editor, is_demo=True)
+    pledge_text_update(
+        text=draft,
+        user=editor,
+        expected_lock_version=draft.lock_version,
+        values={"changelog": "[DEMO] Clause 1 names bullying, as children asked."},
+    )
+    draft.refresh_from_db()
+    first = draft.clauses.get(key="clause-1")
+    pledge_clause_update(
+        clause=first,
+        user=editor,
+        expected_lock_version=draft.lock_version,
+        formal_text=first.formal_text,
+        child_text="We promise to keep every child safe from abuse, harm and bullying online.",
+        change_note="[DEMO] Children asked to name bullying.",
+    )
+    return 2
 
 
 DEMO_INSTITUTIONS = (

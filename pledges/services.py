@@ -354,10 +354,15 @@ def review_return(*, record, user, comment: str, expected_lock_version: int) -> 
 
 
 def pledge_text_current() -> PledgeText | None:
-    """The text states pledge to now: the newest published final version, else the newest
-    published one. An unpublished version is never pledged to."""
+    """The text states pledge to now: the published version a campaign promotes (the
+    public data count pledges to it), else the newest published final version, else the
+    newest published one. An unpublished version is never pledged to."""
     published = PledgeText.objects.public().order_by("-version")
-    return published.filter(status=PledgeTextStatus.FINAL).first() or published.first()
+    return (
+        published.filter(campaigns__isnull=False).first()
+        or published.filter(status=PledgeTextStatus.FINAL).first()
+        or published.first()
+    )
 
 
 def pledge_get_or_create(
@@ -851,7 +856,7 @@ def _pledge_text_edit_begin(*, text: PledgeText, user, expected_lock_version: in
     return text
 
 
-def pledge_text_next_version(*, user) -> PledgeText:
+def pledge_text_next_version(*, user, is_demo: bool = False) -> PledgeText:
     """Start the next version as a copy of the newest one, clause keys kept."""
     permission_require(user=user, permission=PLEDGE_TEXT_ADD, action="add", model=PledgeText)
     with transaction.atomic():
@@ -877,6 +882,7 @@ def pledge_text_next_version(*, user) -> PledgeText:
             is_placeholder=base.is_placeholder if base else False,
             created_by=user,
             last_changed_by=user,
+            is_demo=is_demo,
         )
         _save(
             text,
@@ -1071,6 +1077,10 @@ def pledge_text_verify(*, text: PledgeText, user, expected_lock_version: int) ->
         text = PledgeText.objects.select_for_update().get(pk=text.pk)
         if not text.clauses.exists():
             raise ValidationError(_("A version needs at least one clause before it is published."))
+        if text.version > 1 and not text.changelog.strip():
+            raise ValidationError(
+                _("Say what changed in this version (its changelog) before it is published.")
+            )
         today = timezone.localdate()
         text.published_on = today
         if text.status == PledgeTextStatus.FINAL:

@@ -252,9 +252,7 @@ def test_pledge_text_rules(text):
     assert_refused(
         lambda: PledgeClause.objects.create(pledge_text=draft, key="c-0", number=0, formal_text="a")
     )
-    assert_refused(
-        lambda: PledgeClause.objects.create(pledge_text=draft, key="Bad Key", number=3)
-    )
+    assert_refused(lambda: PledgeClause.objects.create(pledge_text=draft, key="Bad Key", number=3))
     # A final version is published with the date it became final.
     assert_refused(
         lambda: PledgeText.objects.create(

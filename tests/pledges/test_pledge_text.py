@@ -158,7 +158,7 @@ def test_publishing_takes_four_eyes_and_the_verify_permission(alice, bob, carol)
         text=text,
         user=bob_edits,
         expected_lock_version=text.lock_version,
-        values={"title": "Changed by an admin"},
+        values={"title": "Changed by an admin", "changelog": "Clause 1 reworded."},
     )
     text = fresh(text)
     with pytest.raises(PermissionDenied, match="different person"):
@@ -168,13 +168,25 @@ def test_publishing_takes_four_eyes_and_the_verify_permission(alice, bob, carol)
     text = fresh(text)
     assert text.review_state == ReviewState.VERIFIED and text.verified_by == bob
     assert text.published_on is not None and text.final_on is None
-    assert services.pledge_text_current() == text
+    assert services.pledge_text_published().first() == text
+    # states still pledge to the version the campaign promotes
+    assert services.pledge_text_current().version == 1
+
+
+def test_a_version_is_published_only_with_its_changelog(alice, bob):
+    text = services.pledge_text_next_version(user=alice)
+    with pytest.raises(ValidationError, match="changelog"):
+        services.pledge_text_verify(text=text, user=bob, expected_lock_version=text.lock_version)
+    assert fresh(text).review_state == ReviewState.DRAFT
 
 
 def test_final_versions_record_the_date_they_became_final(alice, bob):
     text = services.pledge_text_next_version(user=alice)
     services.pledge_text_update(
-        text=text, user=alice, expected_lock_version=text.lock_version, values={"status": "final"}
+        text=text,
+        user=alice,
+        expected_lock_version=text.lock_version,
+        values={"status": "final", "changelog": "Agreed."},
     )
     text = fresh(text)
     services.pledge_text_verify(text=text, user=bob, expected_lock_version=text.lock_version)

@@ -50,6 +50,16 @@ def test_an_editor_drafts_the_next_version_and_a_verifier_publishes_it(editor, v
         position="1",
     )
     assert response.status_code == 302
+    text = draft()
+    response = post(
+        alice,
+        text,
+        action="details",
+        title=text.title,
+        status="open",
+        changelog="Simpler words; a clause on reporting.",
+    )
+    assert response.status_code == 302
     edit = alice.get("/staff/pledge-text/2/").content.decode()
     assert "Reading ease" in edit and "What changed since version 1" in edit
     assert "<ins>" in edit and "<del>" in edit

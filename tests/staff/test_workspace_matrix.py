@@ -164,7 +164,13 @@ def records_for(user) -> dict:
         expected_lock_version=unicef.lock_version,
         values={"description": "Changed by the author"},
     )
-    to_review["pledge-text"] = services.pledge_text_next_version(user=author)
+    text = services.pledge_text_next_version(user=author)
+    to_review["pledge-text"] = services.pledge_text_update(
+        text=text,
+        user=author,
+        expected_lock_version=text.lock_version,
+        values={"changelog": "Matrix"},
+    )
     own = drafts(user, "BRA")
     engagement = engagement_create(
         user=author,
