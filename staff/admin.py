@@ -313,14 +313,26 @@ class ReadOnlyInlineMixin:
 
 class PledgeClauseInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = PledgeClause
-    fields = ("number", "formal_text", "child_text")
+    fields = ("number", "key", "formal_text", "child_text", "change_note")
     readonly_fields = fields
 
 
 @admin.register(PledgeText)
 class PledgeTextAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("version", "title", "status", "published_on", "is_placeholder")
-    list_filter = ("status",)
+    """Read-only: versions are edited in the staff workspace and published from the
+    verification queue (four eyes); a published version is immutable."""
+
+    list_display = (
+        "version",
+        "title",
+        "status",
+        "review_state",
+        "published_on",
+        "final_on",
+        "is_placeholder",
+        "is_demo",
+    )
+    list_filter = ("status", "review_state", "is_demo")
     inlines = [PledgeClauseInline]
 
 

@@ -80,6 +80,15 @@ def _revision_edit_url(revision: Revision) -> str | None:
     return None
 
 
+def _pledge_text_summary(text: PledgeText) -> str:
+    count = text.clauses.count()
+    return ngettext(
+        "Version %(version)d: %(title)s (%(count)d clause)",
+        "Version %(version)d: %(title)s (%(count)d clauses)",
+        count,
+    ) % {"version": text.version, "title": text.title, "count": count}
+
+
 REVIEW_KINDS: dict[str, ReviewKind] = {
     kind.key: kind
     for kind in (

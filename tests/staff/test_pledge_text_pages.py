@@ -160,3 +160,31 @@ def viewer_client(db):
 
     user = with_role(UserFactory(username="vera"), "viewer")
     return signed_in(user), user
+
+
+def test_the_version_page_makes_the_same_queries_at_two_sizes(editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pledges import services
+
+    alice = signed_in(editor)
+    text = services.pledge_text_next_version(user=editor)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice.get(f"/staff/pledge-text/{text.version}/").status_code == 200
+        return len(captured)
+
+    queries()  # once to warm the caches a first request fills (the demo-data flag)
+    small = queries()
+    for n in range(20):
+        current = PledgeText.objects.get(pk=text.pk)
+        services.pledge_clause_add(
+            text=current,
+            user=editor,
+            expected_lock_version=current.lock_version,
+            formal_text=f"Formal {n}",
+            child_text=f"Child {n}",
+        )
+    assert queries() == small
