@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import PartnerType
 from dashboards.records import NO_PUBLIC_INFORMATION
+from pledges.names import name_key, search_matches
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
@@ -351,11 +352,18 @@ def _coverage_cells(state: dict, domains: list[dict]) -> tuple[tuple[str, str], 
 def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
     """The rows of the table: filtered and sorted as the query asks."""
     rows = []
-    needle = query.q.casefold()
+    # Names and aliases, exact first ("UK" is not Ukraine): the import's resolver
+    found = search_matches(
+        (
+            (s["iso3"], s.get("search_keys") or [name_key(s["name"]), name_key(s["iso3"])])
+            for s in data["states"]
+        ),
+        query.q,
+    )
     for state in data["states"]:
         if query.region and state["region"] != query.region:
             continue
-        if needle and needle not in state["name"].casefold() and needle != state["iso3"].casefold():
+        if found is not None and state["iso3"] not in found:
             continue
         status, since = pledge_status_on(state, query.at)
         if query.status and status != query.status:
@@ -459,6 +467,7 @@ def by_region(data: dict) -> list[tuple[str, str, int, int]]:
 
 
 def latest_changes(data: dict, *, limit: int = 8) -> list[dict]:
+    """The most recently verified changes of pledge status."""
     changes = [
         {
             "iso3": s["iso3"],
@@ -468,11 +477,14 @@ def latest_changes(data: dict, *, limit: int = 8) -> list[dict]:
             "to": e["to"],
             "to_label": str(PLEDGE_LABELS.get(e["to"], e["to"])),
             "demo": e.get("demo", False),
+            "verified_at": e.get("verified_at") or e.get("verified") or "",
         }
         for s in data["states"]
         for e in s["events"]
     ]
-    changes.sort(key=lambda c: (c["date"], c["name"]), reverse=True)
+    # Newest verification first, not newest event date: a change dated in May and verified
+    # today is news today (issue 12). Ties: the later event, then the name.
+    changes.sort(key=lambda c: (c["verified_at"], c["date"], c["name"]), reverse=True)
     return changes[:limit]
 
 
