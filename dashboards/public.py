@@ -349,6 +349,22 @@ def _coverage_cells(state: dict, domains: list[dict]) -> tuple[tuple[str, str], 
     return tuple(cells)
 
 
+def _row_is_demo(state: dict, day: dt.date | None) -> bool:
+    """Whether a row shows demo data: its pledge or events (up to the day shown), its
+    strategy, or any capability status. Before, a row on a past date (?at=) was never demo,
+    and invented MNR data (a state with no pledge) was not flagged."""
+    if day is None:
+        pledge_demo = bool(state["pledge"].get("demo"))
+    else:
+        pledge_demo = any(e.get("demo") for e in state["events"] if e["date"] <= day.isoformat())
+    strategy = state.get("strategy") or {}
+    return (
+        pledge_demo
+        or bool(strategy.get("demo"))
+        or any(d.get("demo") for d in state.get("capability_details", {}).values())
+    )
+
+
 def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
     """The rows of the table: filtered and sorted as the query asks."""
     rows = []
@@ -383,7 +399,7 @@ def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
                 strategy_label=str(STRATEGY_LABELS.get(strategy, strategy)),
                 coverage=_coverage_cells(state, data["domains"]),
                 partners=len(state["partners"]),
-                is_demo=bool(state["pledge"].get("demo")) and query.at is None,
+                is_demo=_row_is_demo(state, query.at),
             )
         )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
@@ -535,8 +551,14 @@ def country_profile(data: dict, state: dict) -> dict:
         "strategy_label": str(STRATEGY_LABELS[strategy["status"]]) if strategy else "",
         "domains": domains,
         "partners": [
-            {**partners[slug], "type_label": str(PARTNER_TYPE_LABELS.get(partners[slug]["type"]))}
+            {
+                **partners[slug],
+                "type_label": str(PARTNER_TYPE_LABELS.get(partners[slug]["type"])),
+                # Where partners work is invented by the demo data set (campaign/demo.py)
+                "demo": bool(data.get("demo_data")),
+            }
             for slug in state["partners"]
             if slug in partners
         ],
+        "partners_demo": bool(data.get("demo_data")) and bool(state["partners"]),
     }

@@ -160,6 +160,7 @@ def _capability_details(country: CountryRecord) -> dict[str, dict]:
             "verified": c.verified_at.date().isoformat(),
             "note": c.note,
             "source": _source(c.source) if c.source.present else None,
+            "demo": c.is_demo,
         }
         for c in country.capabilities
         if c.verified
