@@ -321,9 +321,13 @@ class StateRow:
     since: str
     strategy: str
     strategy_label: str
-    coverage: tuple[tuple[str, str], ...]  # (domain name, "n of m" or "") per domain
+    coverage: tuple[tuple[str, str], ...]  # (domain key, "n/m" or "") per domain, shown
     partners: int
     is_demo: bool
+    # (domain key, capabilities in place, capabilities with public information) per domain;
+    # None, None when nothing is known. Downloads write the two numbers in two columns: a
+    # "1/3" cell is a date to Excel (issue 12).
+    coverage_counts: tuple[tuple[str, int | None, int | None], ...] = ()
 
     def as_export(self) -> dict:
         return {
@@ -335,10 +339,53 @@ class StateRow:
             "pledge_status_label": self.status_label,
             "since": self.since,
             "national_strategy": self.strategy,
-            **{f"mnr_in_place_{name}": value for name, value in self.coverage},
+            **{
+                column: value
+                for key, in_place, of in self.coverage_counts
+                for column, value in (
+                    (f"mnr_{key}_in_place_count", in_place),
+                    (f"mnr_{key}_of", of),
+                )
+            },
             "partners_present": self.partners,
             "demo_data": self.is_demo,
         }
+
+
+def _coverage_counts(state: dict, domains: list[dict]) -> tuple:
+    counts = []
+    for domain in domains:
+        cov = state["coverage"][domain["key"]]
+        if cov["known"]:
+            counts.append((domain["key"], cov["in_place"], cov["of"]))
+        else:
+            counts.append((domain["key"], None, None))
+    return tuple(counts)
+
+
+STATES_DOWNLOAD_FIELDS = (
+    ("iso3", _("ISO 3166-1 alpha-3 code of the state.")),
+    ("state", _("Short English name.")),
+    ("region", _("UN M49 region.")),
+    ("un_status", _("'member' (UN Member State) or 'observer'.")),
+    ("pledge_status", _("Verified pledge status on the date shown; no_information if none.")),
+    ("pledge_status_label", _("The same status in words.")),
+    ("since", _("Date of the status change that led to it (YYYY-MM-DD).")),
+    ("national_strategy", _("Status of the current national strategy.")),
+    (
+        "mnr_<domain>_in_place_count",
+        _(
+            "Per MNR domain: how many of its capabilities are in place, by public evidence; "
+            "empty when nothing is known. Not a score."
+        ),
+    ),
+    (
+        "mnr_<domain>_of",
+        _("Per MNR domain: of how many capabilities with public information (the count's base)."),
+    ),
+    ("partners_present", _("Number of published partners working in the state.")),
+    ("demo_data", _("True when the row shows invented demo data.")),
+)
 
 
 def _coverage_cells(state: dict, domains: list[dict]) -> tuple[tuple[str, str], ...]:
@@ -398,6 +445,7 @@ def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
                 strategy=strategy,
                 strategy_label=str(STRATEGY_LABELS.get(strategy, strategy)),
                 coverage=_coverage_cells(state, data["domains"]),
+                coverage_counts=_coverage_counts(state, data["domains"]),
                 partners=len(state["partners"]),
                 is_demo=_row_is_demo(state, query.at),
             )
