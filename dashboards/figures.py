@@ -47,6 +47,10 @@ _memo: dict[tuple, str] = {}
 _memo_lock = threading.Lock()
 
 
+# Land that is not a UN Member or observer State (a pale grey, told apart from "not engaged")
+NON_MEMBER_LAND = "#f3f3f3"
+
+
 def _memoised(key: tuple, build) -> str:
     with _memo_lock:
         found = _memo.get(key)
@@ -134,7 +138,7 @@ def map_layout(*, height: int = 460) -> dict:
             "showcountries": True,
             "countrycolor": "#ffffff",
             "showland": True,
-            "landcolor": "#f3f3f3",
+            "landcolor": NON_MEMBER_LAND,
             "showocean": True,
             "oceancolor": "#ffffff",
             "showlakes": False,
@@ -253,7 +257,7 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
                     x=[d.isoformat() for d, _n in over_time],
                     y=[n for _d, n in over_time],
                     mode="lines+markers",
-                    line={"shape": "hv", "color": "#1c5f99", "width": 3},
+                    line={"shape": "hv", "color": "#08519c", "width": 3},
                     name=_("Member States pledged"),
                     hovertemplate="%{x}: %{y}<extra></extra>",
                 )
@@ -304,14 +308,14 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
                 "funnel": _bar_chart(
                     [label for _k, label, _n in funnel],
                     [n for _k, _l, n in funnel],
-                    colour="#3e87c0",
+                    colour="#2171b5",
                     title=_("States at or beyond this step"),
                 ),
                 "over-time": time_fig,
                 "regions": _bar_chart(
                     [label for _r, label, _p, _m in regions],
                     [p for _r, _l, p, _m in regions],
-                    colour="#1c5f99",
+                    colour="#08519c",
                     title=_("Member States pledged"),
                 ),
             },

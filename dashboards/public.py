@@ -51,12 +51,12 @@ REGION_LABELS = {
 # any "no". The same colours are in site.css for the table's swatches.
 NO_INFORMATION_COLOUR = "#bdbdbd"
 PLEDGE_COLOURS = {
-    PledgeStatus.NOT_ENGAGED: "#deebf7",
-    PledgeStatus.IN_DIALOGUE: "#b3d3ec",
-    PledgeStatus.INTENDS_TO_PLEDGE: "#7fb2da",
-    PledgeStatus.PLEDGED: "#3e87c0",
-    PledgeStatus.STRATEGY_ADOPTED: "#1c5f99",
-    PledgeStatus.REPORTING: "#0b3a66",
+    PledgeStatus.NOT_ENGAGED: "#9ecae1",
+    PledgeStatus.IN_DIALOGUE: "#6baed6",
+    PledgeStatus.INTENDS_TO_PLEDGE: "#4292c6",
+    PledgeStatus.PLEDGED: "#2171b5",
+    PledgeStatus.STRATEGY_ADOPTED: "#08519c",
+    PledgeStatus.REPORTING: "#08306b",
     PledgeStatus.DECLINED: "#f4a259",
     PledgeStatus.WITHDRAWN: "#c85a00",
     NO_INFORMATION: NO_INFORMATION_COLOUR,
