@@ -295,6 +295,10 @@ class TableQuery:
                 query.at = None if day >= today else day
         return query
 
+    @property
+    def region_label(self) -> str:
+        return str(region_label(self.region)) if self.region else ""
+
     def params(self, **overrides) -> dict[str, str]:
         values = {
             "layer": self.layer if self.layer != "pledge" else "",
