@@ -40,7 +40,9 @@ REGION_VIEWS = {
     "Americas": {"center": {"lon": -75, "lat": 10}, "scale": 1.5},
     "Asia": {"center": {"lon": 88, "lat": 28}, "scale": 2},
     "Europe": {"center": {"lon": 15, "lat": 52}, "scale": 3.6},
-    "Oceania": {"center": {"lon": 160, "lat": -12}, "scale": 2.4},
+    # Across the 180° meridian: the projection turns to 170°E, so Tonga, Samoa and Kiribati
+    # sit beside Fiji instead of off the left edge (issue 12).
+    "Oceania": {"center": {"lon": 170, "lat": -12}, "scale": 2.2, "rotation": 170},
 }
 
 _memo: dict[tuple, str] = {}

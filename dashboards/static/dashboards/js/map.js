@@ -103,7 +103,7 @@
     layout.height = Math.round(Math.max(220, Math.min(this.embed ? 420 : 480, width * 0.56)));
     layout.geo.center = view.center;
     layout.geo.projection.scale = view.scale;
-    layout.geo.projection.rotation = { lon: 0 };
+    layout.geo.projection.rotation = { lon: view.rotation || 0 };
     layout.geo.fitbounds = false;
     return layout;
   };
