@@ -387,7 +387,10 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", default=60, minimum=0)
 # Anonymous public HTML (issue 12): how long a CDN or browser may keep a page, then serve it
 # stale while it fetches a fresh one (or while the site is down). A page is rebuilt with
 # each snapshot; its ETag lets a revalidation answer 304.
-PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", default=60, minimum=0)
+# max-age for browsers (0: they revalidate, a 304, so a reload shows a verified change at
+# once), s-maxage for a CDN or shared proxy.
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", default=0, minimum=0)
+PUBLIC_PAGE_SHARED_MAX_AGE = env_int("PUBLIC_PAGE_SHARED_MAX_AGE", default=60, minimum=0)
 PUBLIC_PAGE_STALE_WHILE_REVALIDATE = env_int(
     "PUBLIC_PAGE_STALE_WHILE_REVALIDATE", default=300, minimum=0
 )

@@ -6,10 +6,12 @@ process, compressed once with brotli and gzip, and served by Accept-Encoding. A 
 snapshot (another ETag) or the last good copy (a database outage) gives new entries.
 Signed-in staff, who may see a different header, always get a fresh rendering.
 
-HTTP caching (issue 12, item 5): an anonymous page is `Cache-Control: public, max-age,
-stale-while-revalidate` with a weak ETag of its bytes (the same in every coding) and answers
-If-None-Match with 304, so a CDN or a browser can keep it; `Vary` names what the bytes depend
-on (Accept-Encoding, Accept-Language and Cookie: the language cookie and the session). A
+HTTP caching (issue 12, item 5): an anonymous page is `Cache-Control: public, max-age=0,
+s-maxage=60, stale-while-revalidate` (a CDN keeps it a minute; a browser revalidates each
+time, a cheap 304, so a verified change shows at the next reload) with a weak ETag of its
+bytes (the same in every coding), and answers If-None-Match with 304; `Vary` names what the
+bytes depend on (Accept-Encoding, Accept-Language and Cookie: the language cookie and the
+session). A
 request with a session cookie (signed-in staff see another header) is `private, no-store`.
 """
 
@@ -105,6 +107,7 @@ def public_headers(response, etag: str):
         response,
         public=True,
         max_age=settings.PUBLIC_PAGE_MAX_AGE,
+        s_maxage=settings.PUBLIC_PAGE_SHARED_MAX_AGE,
         stale_while_revalidate=settings.PUBLIC_PAGE_STALE_WHILE_REVALIDATE,
         stale_if_error=settings.PUBLIC_PAGE_STALE_IF_ERROR,
     )

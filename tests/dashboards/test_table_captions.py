@@ -39,7 +39,7 @@ def test_a_search_caption_counts_the_rows(client):
 def test_the_browser_has_the_texts_to_update_the_count_and_caption(client):
     html = client.get(reverse("dashboards:map")).content.decode()
     assert 'data-count-other="{n} states shown"' in html
-    assert "data-caption-region=\"{n} states in {region}:" in html
+    assert 'data-caption-region="{n} states in {region}:' in html
 
 
 def test_apply_lands_on_the_results(client):
