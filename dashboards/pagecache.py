@@ -11,8 +11,8 @@ s-maxage=60, stale-while-revalidate` (a CDN keeps it a minute; a browser revalid
 time, a cheap 304, so a verified change shows at the next reload) with a weak ETag of its
 bytes (the same in every coding), and answers If-None-Match with 304; `Vary` names what the
 bytes depend on (Accept-Encoding, Accept-Language and Cookie: the language cookie and the
-session). A
-request with a session cookie (signed-in staff see another header) is `private, no-store`.
+session). A request with a session cookie (signed-in staff see another header) is
+`private, no-store`.
 """
 
 from __future__ import annotations
