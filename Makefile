@@ -12,7 +12,7 @@ ASSETS_STAMP := dashboards/static/dashboards/vendor/.built
 HOST ?= 127.0.0.1
 PORT ?= 8000
 REFDATA_VENV ?= /tmp/refdata-venv
-DEMO_ENV := DEBUG=1 DEMO_MODE=1
+DEMO_ENV = DEBUG=1 DEMO_MODE=1 SITE_URL=$(or $(SITE_URL),http://$(HOST):$(PORT))
 
 .PHONY: help demo test lint format migrations-check check-deploy lock assets refdata refdata-check clean
 
@@ -33,7 +33,7 @@ $(ASSETS_STAMP): node_modules/.package-lock.json scripts/build_assets.mjs
 
 assets: $(ASSETS_STAMP) ## Build the self-hosted plotly.js geo bundle and UN topojson
 
-demo: $(STAMP) $(ASSETS_STAMP) ## Serve the product with demo data at http://127.0.0.1:8000
+demo: $(STAMP) $(ASSETS_STAMP) ## Serve the product with demo data at http://$(HOST):$(PORT) (SITE_URL from them)
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_reference_data
 	$(DEMO_ENV) $(PY) manage.py seed_demo
@@ -59,7 +59,7 @@ migrations-check: $(STAMP) ## Fail if a model change has no migration
 
 check-deploy: $(STAMP) ## Production settings pass Django's deployment checklist
 	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-not-a-real-key-0123456789abcdefghijklmnop \
-	  ALLOWED_HOSTS=pledge.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  ALLOWED_HOSTS=pledge.example.org SITE_URL=https://pledge.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 lock: ## Re-resolve pyproject.toml into requirements.lock (needs the registry)

@@ -110,6 +110,19 @@ def _days_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+# Where each regional body of fixtures/partners.json may work in the demo data set.
+REGIONAL_BODY_SCOPE = {
+    "european-commission": lambda c: c.region == "Europe",
+    "council-of-europe": lambda c: c.region == "Europe",
+    "african-union": lambda c: c.region == "Africa",
+    "ecowas": lambda c: (
+        c.sub_region == "Sub-Saharan Africa" and c.intermediate_region == "Western Africa"
+    ),
+    "oas": lambda c: c.region == "Americas",
+    "celac": lambda c: c.region == "Americas",
+}
+
+
 def demo_data_build(
     *, editor, verifier, seed: int = DEMO_SEED, today: dt.date | None = None
 ) -> dict:
@@ -248,9 +261,14 @@ def demo_data_build(
         counts["strategies"] = len(strategies)
         counts["capability_statuses"] = len(statuses)
 
-        # Where partners work: invented too.
+        # Where partners work: invented too. A regional body only within its own region
+        # (before, ECOWAS and the Council of Europe were placed in Fiji).
         for partner in Partner.objects.order_by("slug"):
-            sample = rng.sample(countries, rng.randint(3, 40))
+            pool = countries
+            scope = REGIONAL_BODY_SCOPE.get(partner.slug)
+            if scope is not None:
+                pool = [c for c in countries if scope(c)] or countries
+            sample = rng.sample(pool, min(len(pool), rng.randint(3, 40)))
             partner.countries.set(sample)
 
         counts["engagements"] = len(demo_engagements_build(editor=editor, seed=seed, today=today))

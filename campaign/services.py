@@ -80,7 +80,8 @@ def partners_reference_load(*, path: Path, report: LoadReport) -> None:
                 website=row.get("website", ""),
                 description=row.get("description", ""),
                 coi_disclosure=row.get("coi_disclosure", ""),
-                works_globally=row.get("works_globally", True),
+                # A regional body works in its region, not globally (issue 12)
+                works_globally=row.get("works_globally", row["type"] != "regional_body"),
                 review_state=ReviewState.VERIFIED if publishable else ReviewState.DRAFT,
                 verified_at=timezone.now() if publishable else None,
                 review_comment=""

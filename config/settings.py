@@ -28,7 +28,19 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site (scheme, host and port, no path): the embed snippet, the
+# permalinks, citations, the export README and invitation mails are built from it. The demo
+# and `make serve` set it from their PORT; production must set it (no guess from a request).
+SITE_URL = env_str("SITE_URL").strip().rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off: the public address, e.g. "
+            "https://pledge.example.org (README.md, Configuration)."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -78,6 +90,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.NotFoundPageMiddleware",
     "staff.middleware.MFARequiredMiddleware",
     "staff.middleware.PermissionDeniedLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -371,6 +384,17 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 
 # Retry-After); the address is taken from X-Forwarded-For only to TRUSTED_PROXY_DEPTH.
 API_ANON_THROTTLE_RATE = env_str("API_ANON_THROTTLE_RATE", "120/min")
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", default=60, minimum=0)
+# Anonymous public HTML (issue 12): how long a CDN or browser may keep a page, then serve it
+# stale while it fetches a fresh one (or while the site is down). A page is rebuilt with
+# each snapshot; its ETag lets a revalidation answer 304.
+# max-age for browsers (0: they revalidate, a 304, so a reload shows a verified change at
+# once), s-maxage for a CDN or shared proxy.
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", default=0, minimum=0)
+PUBLIC_PAGE_SHARED_MAX_AGE = env_int("PUBLIC_PAGE_SHARED_MAX_AGE", default=60, minimum=0)
+PUBLIC_PAGE_STALE_WHILE_REVALIDATE = env_int(
+    "PUBLIC_PAGE_STALE_WHILE_REVALIDATE", default=300, minimum=0
+)
+PUBLIC_PAGE_STALE_IF_ERROR = env_int("PUBLIC_PAGE_STALE_IF_ERROR", default=86_400, minimum=0)
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_DEPTH
 # Swagger UI must not call the public validator service (a third-party host).
 SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}

@@ -20,3 +20,5 @@ urlpatterns = [
 
 # A database outage on a staff page answers 503 "saving is unavailable" (OPS-02).
 handler500 = "config.views.server_error"
+# Our "page not found" page; config.middleware.NotFoundPageMiddleware shows it with DEBUG on.
+handler404 = "config.views.page_not_found"

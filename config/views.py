@@ -6,7 +6,7 @@ import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
@@ -29,6 +29,27 @@ def database_unavailable_response(request) -> HttpResponse:
     body = render_to_string("503_database.html", {"request_path": request.path})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = "60"
+    return response
+
+
+def _not_found_reason(exception: BaseException | None) -> str:
+    """A view's own Http404 message (translated, for people); a URL that matched nothing has
+    none worth showing (Django's resolver message lists patterns)."""
+    if not isinstance(exception, Http404) or exception.__class__ is not Http404:
+        return ""
+    message = exception.args[0] if exception.args else ""
+    return message if isinstance(message, str) else ""
+
+
+@requires_csrf_token
+def page_not_found(request, exception: BaseException | None = None) -> HttpResponse:
+    """handler404: our page, in the visitor's language, with ways back into the site."""
+    # It shows no data, so no demo banner and no query for it (a 404 costs nothing, and
+    # renders with the database down too).
+    context = {"reason": _not_found_reason(exception), "demo_data_present": False}
+    body = render_to_string("404.html", context, request=request)
+    response = HttpResponseNotFound(body)
+    response.is_site_not_found_page = True
     return response
 
 

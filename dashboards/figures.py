@@ -40,11 +40,17 @@ REGION_VIEWS = {
     "Americas": {"center": {"lon": -75, "lat": 10}, "scale": 1.5},
     "Asia": {"center": {"lon": 88, "lat": 28}, "scale": 2},
     "Europe": {"center": {"lon": 15, "lat": 52}, "scale": 3.6},
-    "Oceania": {"center": {"lon": 160, "lat": -12}, "scale": 2.4},
+    # Across the 180° meridian: the projection turns to 170°E, so Tonga, Samoa and Kiribati
+    # sit beside Fiji instead of off the left edge (issue 12).
+    "Oceania": {"center": {"lon": 170, "lat": -12}, "scale": 2.2, "rotation": 170},
 }
 
 _memo: dict[tuple, str] = {}
 _memo_lock = threading.Lock()
+
+
+# Land that is not a UN Member or observer State (a pale grey, told apart from "not engaged")
+NON_MEMBER_LAND = "#f3f3f3"
 
 
 def _memoised(key: tuple, build) -> str:
@@ -134,7 +140,7 @@ def map_layout(*, height: int = 460) -> dict:
             "showcountries": True,
             "countrycolor": "#ffffff",
             "showland": True,
-            "landcolor": "#f3f3f3",
+            "landcolor": NON_MEMBER_LAND,
             "showocean": True,
             "oceancolor": "#ffffff",
             "showlakes": False,
@@ -253,7 +259,7 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
                     x=[d.isoformat() for d, _n in over_time],
                     y=[n for _d, n in over_time],
                     mode="lines+markers",
-                    line={"shape": "hv", "color": "#1c5f99", "width": 3},
+                    line={"shape": "hv", "color": "#08519c", "width": 3},
                     name=_("Member States pledged"),
                     hovertemplate="%{x}: %{y}<extra></extra>",
                 )
@@ -304,14 +310,14 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
                 "funnel": _bar_chart(
                     [label for _k, label, _n in funnel],
                     [n for _k, _l, n in funnel],
-                    colour="#3e87c0",
+                    colour="#2171b5",
                     title=_("States at or beyond this step"),
                 ),
                 "over-time": time_fig,
                 "regions": _bar_chart(
                     [label for _r, label, _p, _m in regions],
                     [p for _r, _l, p, _m in regions],
-                    colour="#1c5f99",
+                    colour="#08519c",
                     title=_("Member States pledged"),
                 ),
             },

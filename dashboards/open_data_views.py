@@ -9,12 +9,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from dashboards import exports
+from dashboards.pagecache import public_http
 
 LATEST_MAX_AGE = 300
 RELEASE_MAX_AGE = 60 * 60 * 24 * 365  # a dated release never changes
 
 
 @require_safe
+@public_http
 def data_page(request):
     return render(
         request,
@@ -29,6 +31,7 @@ def data_page(request):
 
 
 @require_safe
+@public_http
 def exports_index(request):
     latest = exports.release_ensure()
     return render(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import PartnerType
 from dashboards.records import NO_PUBLIC_INFORMATION
+from pledges.names import name_key, search_matches
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
@@ -50,12 +51,12 @@ REGION_LABELS = {
 # any "no". The same colours are in site.css for the table's swatches.
 NO_INFORMATION_COLOUR = "#bdbdbd"
 PLEDGE_COLOURS = {
-    PledgeStatus.NOT_ENGAGED: "#deebf7",
-    PledgeStatus.IN_DIALOGUE: "#b3d3ec",
-    PledgeStatus.INTENDS_TO_PLEDGE: "#7fb2da",
-    PledgeStatus.PLEDGED: "#3e87c0",
-    PledgeStatus.STRATEGY_ADOPTED: "#1c5f99",
-    PledgeStatus.REPORTING: "#0b3a66",
+    PledgeStatus.NOT_ENGAGED: "#9ecae1",
+    PledgeStatus.IN_DIALOGUE: "#6baed6",
+    PledgeStatus.INTENDS_TO_PLEDGE: "#4292c6",
+    PledgeStatus.PLEDGED: "#2171b5",
+    PledgeStatus.STRATEGY_ADOPTED: "#08519c",
+    PledgeStatus.REPORTING: "#08306b",
     PledgeStatus.DECLINED: "#f4a259",
     PledgeStatus.WITHDRAWN: "#c85a00",
     NO_INFORMATION: NO_INFORMATION_COLOUR,
@@ -294,6 +295,10 @@ class TableQuery:
                 query.at = None if day >= today else day
         return query
 
+    @property
+    def region_label(self) -> str:
+        return str(region_label(self.region)) if self.region else ""
+
     def params(self, **overrides) -> dict[str, str]:
         values = {
             "layer": self.layer if self.layer != "pledge" else "",
@@ -320,9 +325,13 @@ class StateRow:
     since: str
     strategy: str
     strategy_label: str
-    coverage: tuple[tuple[str, str], ...]  # (domain name, "n of m" or "") per domain
+    coverage: tuple[tuple[str, str], ...]  # (domain key, "n/m" or "") per domain, shown
     partners: int
     is_demo: bool
+    # (domain key, capabilities in place, capabilities with public information) per domain;
+    # None, None when nothing is known. Downloads write the two numbers in two columns: a
+    # "1/3" cell is a date to Excel (issue 12).
+    coverage_counts: tuple[tuple[str, int | None, int | None], ...] = ()
 
     def as_export(self) -> dict:
         return {
@@ -334,10 +343,53 @@ class StateRow:
             "pledge_status_label": self.status_label,
             "since": self.since,
             "national_strategy": self.strategy,
-            **{f"mnr_in_place_{name}": value for name, value in self.coverage},
+            **{
+                column: value
+                for key, in_place, of in self.coverage_counts
+                for column, value in (
+                    (f"mnr_{key}_in_place_count", in_place),
+                    (f"mnr_{key}_of", of),
+                )
+            },
             "partners_present": self.partners,
             "demo_data": self.is_demo,
         }
+
+
+def _coverage_counts(state: dict, domains: list[dict]) -> tuple:
+    counts = []
+    for domain in domains:
+        cov = state["coverage"][domain["key"]]
+        if cov["known"]:
+            counts.append((domain["key"], cov["in_place"], cov["of"]))
+        else:
+            counts.append((domain["key"], None, None))
+    return tuple(counts)
+
+
+STATES_DOWNLOAD_FIELDS = (
+    ("iso3", _("ISO 3166-1 alpha-3 code of the state.")),
+    ("state", _("Short English name.")),
+    ("region", _("UN M49 region.")),
+    ("un_status", _("'member' (UN Member State) or 'observer'.")),
+    ("pledge_status", _("Verified pledge status on the date shown; no_information if none.")),
+    ("pledge_status_label", _("The same status in words.")),
+    ("since", _("Date of the status change that led to it (YYYY-MM-DD).")),
+    ("national_strategy", _("Status of the current national strategy.")),
+    (
+        "mnr_<domain>_in_place_count",
+        _(
+            "Per MNR domain: how many of its capabilities are in place, by public evidence; "
+            "empty when nothing is known. Not a score."
+        ),
+    ),
+    (
+        "mnr_<domain>_of",
+        _("Per MNR domain: of how many capabilities with public information (the count's base)."),
+    ),
+    ("partners_present", _("Number of published partners working in the state.")),
+    ("demo_data", _("True when the row shows invented demo data.")),
+)
 
 
 def _coverage_cells(state: dict, domains: list[dict]) -> tuple[tuple[str, str], ...]:
@@ -348,14 +400,37 @@ def _coverage_cells(state: dict, domains: list[dict]) -> tuple[tuple[str, str], 
     return tuple(cells)
 
 
+def _row_is_demo(state: dict, day: dt.date | None) -> bool:
+    """Whether a row shows demo data: its pledge or events (up to the day shown), its
+    strategy, or any capability status. Before, a row on a past date (?at=) was never demo,
+    and invented MNR data (a state with no pledge) was not flagged."""
+    if day is None:
+        pledge_demo = bool(state["pledge"].get("demo"))
+    else:
+        pledge_demo = any(e.get("demo") for e in state["events"] if e["date"] <= day.isoformat())
+    strategy = state.get("strategy") or {}
+    return (
+        pledge_demo
+        or bool(strategy.get("demo"))
+        or any(d.get("demo") for d in state.get("capability_details", {}).values())
+    )
+
+
 def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
     """The rows of the table: filtered and sorted as the query asks."""
     rows = []
-    needle = query.q.casefold()
+    # Names and aliases, exact first ("UK" is not Ukraine): the import's resolver
+    found = search_matches(
+        (
+            (s["iso3"], s.get("search_keys") or [name_key(s["name"]), name_key(s["iso3"])])
+            for s in data["states"]
+        ),
+        query.q,
+    )
     for state in data["states"]:
         if query.region and state["region"] != query.region:
             continue
-        if needle and needle not in state["name"].casefold() and needle != state["iso3"].casefold():
+        if found is not None and state["iso3"] not in found:
             continue
         status, since = pledge_status_on(state, query.at)
         if query.status and status != query.status:
@@ -374,8 +449,9 @@ def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
                 strategy=strategy,
                 strategy_label=str(STRATEGY_LABELS.get(strategy, strategy)),
                 coverage=_coverage_cells(state, data["domains"]),
+                coverage_counts=_coverage_counts(state, data["domains"]),
                 partners=len(state["partners"]),
-                is_demo=bool(state["pledge"].get("demo")) and query.at is None,
+                is_demo=_row_is_demo(state, query.at),
             )
         )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
@@ -459,6 +535,7 @@ def by_region(data: dict) -> list[tuple[str, str, int, int]]:
 
 
 def latest_changes(data: dict, *, limit: int = 8) -> list[dict]:
+    """The most recently verified changes of pledge status."""
     changes = [
         {
             "iso3": s["iso3"],
@@ -468,11 +545,14 @@ def latest_changes(data: dict, *, limit: int = 8) -> list[dict]:
             "to": e["to"],
             "to_label": str(PLEDGE_LABELS.get(e["to"], e["to"])),
             "demo": e.get("demo", False),
+            "verified_at": e.get("verified_at") or e.get("verified") or "",
         }
         for s in data["states"]
         for e in s["events"]
     ]
-    changes.sort(key=lambda c: (c["date"], c["name"]), reverse=True)
+    # Newest verification first, not newest event date: a change dated in May and verified
+    # today is news today (issue 12). Ties: the later event, then the name.
+    changes.sort(key=lambda c: (c["verified_at"], c["date"], c["name"]), reverse=True)
     return changes[:limit]
 
 
@@ -523,8 +603,14 @@ def country_profile(data: dict, state: dict) -> dict:
         "strategy_label": str(STRATEGY_LABELS[strategy["status"]]) if strategy else "",
         "domains": domains,
         "partners": [
-            {**partners[slug], "type_label": str(PARTNER_TYPE_LABELS.get(partners[slug]["type"]))}
+            {
+                **partners[slug],
+                "type_label": str(PARTNER_TYPE_LABELS.get(partners[slug]["type"])),
+                # Where partners work is invented by the demo data set (campaign/demo.py)
+                "demo": bool(data.get("demo_data")),
+            }
             for slug in state["partners"]
             if slug in partners
         ],
+        "partners_demo": bool(data.get("demo_data")) and bool(state["partners"]),
     }

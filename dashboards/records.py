@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from campaign.selectors import campaign_current, partner_list_public
+from pledges.names import country_keys
 from pledges.selectors import (
     NO_INFORMATION,
     CapabilityStatusChoice,
@@ -130,6 +131,8 @@ class CountryRecord:
     # Slugs of the published partners working there, in slug order; None when the caller
     # did not load them (the API's country endpoints do not show partners).
     partners: tuple[str, ...] | None
+    # Every name and code it is known by, as pledges.names compares them (the search)
+    search_keys: tuple[str, ...] = ()
 
     def capability(self, key: str) -> CapabilityRecord:
         return next(c for c in self.capabilities if c.capability == key)
@@ -311,6 +314,7 @@ def country_records(
                 strategy=_strategy(country),
                 capabilities=_capabilities(country, capability_keys),
                 partners=None if partners_at is None else tuple(partners_at.get(country.iso3, ())),
+                search_keys=tuple(country_keys(country)),
             )
         )
     return result

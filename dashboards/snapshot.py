@@ -118,6 +118,8 @@ def _event(event: EventRecord) -> dict:
         "from": None if event.from_status == NO_INFORMATION else event.from_status,
         "to": event.to_status,
         "verified": event.verified_at.date().isoformat(),
+        # When it was verified (full precision): "latest verified changes" are sorted by it
+        "verified_at": event.verified_at.isoformat(),
         "note": event.note,
         "source": _source(event.source),
         "demo": event.is_demo,
@@ -158,6 +160,7 @@ def _capability_details(country: CountryRecord) -> dict[str, dict]:
             "verified": c.verified_at.date().isoformat(),
             "note": c.note,
             "source": _source(c.source) if c.source.present else None,
+            "demo": c.is_demo,
         }
         for c in country.capabilities
         if c.verified
@@ -207,6 +210,7 @@ def snapshot_build() -> dict:
                 "capability_details": details,
                 "coverage": _coverage(details, domains),
                 "partners": list(country.partners),
+                "search_keys": list(country.search_keys),
             }
         )
     return {

@@ -222,6 +222,7 @@ def states_download(request, fmt: str):
                 "demo_data": data.get("demo_data", False),
                 "on_date": query.at.isoformat() if query.at else None,
                 "licence": "CC BY 4.0",
+                "fields": {name: str(text) for name, text in public.STATES_DOWNLOAD_FIELDS},
                 "states": rows,
             },
             ensure_ascii=False,
@@ -248,6 +249,10 @@ def states_download(request, fmt: str):
         notes.append(xlsx_row(notes, [_("Data as of"), snapshot.as_of]))
         if data.get("demo_data"):
             notes.append([_("Demo data"), _("Invented for a demonstration.")])
+        fields = workbook.create_sheet(_("Fields"))
+        fields.append([_("Column"), _("Meaning")])
+        for name, text in public.STATES_DOWNLOAD_FIELDS:
+            fields.append(xlsx_row(fields, [name, str(text)]))
         out = io.BytesIO()
         workbook.save(out)
         response = HttpResponse(

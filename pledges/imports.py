@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +39,7 @@ from pledges.models import (
     ReviewState,
     SecurityEventKind,
 )
+from pledges.names import country_keys, name_key
 from pledges.roles import IMPORT
 from pledges.services import permission_require
 from pledges.spreadsheets import csv_row
@@ -145,21 +145,6 @@ def _xlsx_rows(content: bytes):
 # --- Recognising values -----------------------------------------------------------------------
 
 
-# Typographic apostrophes and the backtick all compare as "'".
-APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
-
-
-def name_key(text: str) -> str:
-    """Compare names case- and accent-insensitively, whatever the apostrophe or spacing."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().translate(APOSTROPHES)
-    text = re.sub(r"[\s\-_.,()']+", " ", text).strip()
-    if text.startswith("the "):
-        text = text[4:]
-    return text
-
-
 def country_index() -> dict[str, Country | None]:
     """{name key: country} for ISO3, ISO2, the six UN names, the short name and aliases.
 
@@ -167,22 +152,7 @@ def country_index() -> dict[str, Country | None]:
     """
     index: dict[str, Country | None] = {}
     for country in Country.objects.all():
-        names = [
-            country.iso3,
-            country.iso2,
-            country.short_name,
-            country.name_en,
-            country.name_fr,
-            country.name_es,
-            country.name_ru,
-            country.name_zh,
-            country.name_ar,
-            *country.aliases,
-        ]
-        for name in names:
-            key = name_key(name)
-            if not key:
-                continue
+        for key in country_keys(country):  # the one list of names (pledges.names)
             if key in index and index[key] is not None and index[key].pk != country.pk:
                 index[key] = None
             else:

@@ -100,6 +100,16 @@ def read_rows() -> list[dict[str, str]]:
     return rows
 
 
+# Representative points the source places off the state's land (issue 12): Tuvalu at
+# -178.9° though its islands lie between 176°E and 180°, Fiji at -164.7° (open sea east of
+# Samoa), New Zealand at 56.5°S (south of its islands). (lat, lon) on the land instead.
+POINT_OVERRIDES = {
+    "TUV": (-8.5211, 179.1983),  # Funafuti
+    "FJI": (-17.7134, 178.065),  # Viti Levu
+    "NZL": (-40.9006, 174.886),
+}
+
+
 def build_country(row: dict[str, str]) -> dict[str, Any]:
     """Map one taxonomy row to a fixture record."""
     iso3 = row["ISO 3166-1 Alpha 3-Codes"]
@@ -121,9 +131,13 @@ def build_country(row: dict[str, str]) -> dict[str, Any]:
         "region": row["Region Name"],
         "sub_region": row["Sub-region Name"],
         "intermediate_region": row["Intermediate Region Name"],
-        "lat": round(float(row["Latitude"]), 4),
-        # The source gives Fiji and Tuvalu east of 180°; wrap into [-180, 180) for maps.
-        "lon": round((float(row["Longitude"]) + 180) % 360 - 180, 4),
+        "lat": POINT_OVERRIDES[iso3][0]
+        if iso3 in POINT_OVERRIDES
+        else round(float(row["Latitude"]), 4),
+        # The source gives some Pacific states east of 180°; wrap into [-180, 180) for maps.
+        "lon": POINT_OVERRIDES[iso3][1]
+        if iso3 in POINT_OVERRIDES
+        else round((float(row["Longitude"]) + 180) % 360 - 180, 4),
         "aliases": sorted({name for name in candidates if name and name not in taken}),
     }
 

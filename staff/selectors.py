@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Partner
 from pledges import selectors as registry
 from pledges.history import display_value
-from pledges.imports import name_key
 from pledges.models import (
     CapabilityStatus,
     Country,
@@ -33,6 +32,7 @@ from pledges.models import (
     ReviewState,
     Revision,
 )
+from pledges.names import NAME_FIELDS, country_keys, name_key, search_matches
 from pledges.roles import IMPORT, INVITE, VERIFY
 from pledges.services import review_contributor_ids, revision_changes, revision_open_for
 from staff.review_kinds import REVIEW_KINDS, ReviewKind, record_fields
@@ -439,25 +439,6 @@ def _open_drafts_by_country() -> dict[str, int]:
     return counts
 
 
-NAME_FIELDS = ("short_name", "name_en", "name_fr", "name_es", "name_ru", "name_zh", "name_ar")
-
-
-def _country_keys(country: Country) -> list[str]:
-    """The names the import resolver knows a state by, compared the same way (name_key)."""
-    names = [*(getattr(country, name) for name in NAME_FIELDS), *country.aliases]
-    return [key for key in (name_key(n) for n in names) if key]
-
-
-def _country_matches(country: Country, wanted: str) -> bool:
-    """A code exactly; a name by its start for a short query ("ke"), else anywhere in it."""
-    if wanted in (name_key(country.iso3), name_key(country.iso2)):
-        return True
-    keys = _country_keys(country)
-    if len(wanted) <= 3:
-        return any(key.startswith(wanted) for key in keys)
-    return any(wanted in key for key in keys)
-
-
 def country_list(
     *, query: str = "", region: str = "", status: str = "", has_drafts: bool = False
 ) -> CountryListPage:
@@ -470,13 +451,11 @@ def country_list(
     """
     status_rows = registry.country_status_rows()
     drafts = _open_drafts_by_country()
-    wanted = name_key(query)
     matches: set[str] | None = None
-    if wanted:
-        matches = set()
-        for country in Country.objects.only("iso3", "iso2", *NAME_FIELDS, "aliases"):
-            if _country_matches(country, wanted):
-                matches.add(country.iso3)
+    if name_key(query):
+        # The one name resolver (pledges.names), as the import and the public search use it
+        states = Country.objects.only("iso3", "iso2", *NAME_FIELDS, "aliases")
+        matches = search_matches(((c.iso3, country_keys(c)) for c in states), query)
     rows = []
     for row in status_rows:
         if matches is not None and row.iso3 not in matches:

@@ -418,6 +418,7 @@ def _api_paths(world) -> dict[str, list[str]]:
         "schema": ["/api/schema/"],
         "docs": ["/api/docs/"],
         "not-found": ["/api/v1/nothing-here/"],
+        "index": ["/api/v1/"],
     }
 
 

@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField as FilterChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 from campaign.selectors import PartnerType
@@ -95,6 +96,26 @@ class BooleanChoiceFilter(django_filters.ChoiceFilter):
         return super().filter(qs, value == "true")
 
 
+class CaseInsensitiveChoiceField(FilterChoiceField):
+    """A choice given in any case is the choice as spelt in the list (`africa` → `Africa`)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        spelt = {str(key).casefold(): key for key, _label in self.choices}
+        return spelt.get(value.casefold(), value)
+
+
+class RegionFilter(django_filters.ChoiceFilter):
+    """An M49 region, in any case."""
+
+    field_class = CaseInsensitiveChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", _choices(M49_REGIONS))
+        kwargs.setdefault("help_text", _("M49 region, e.g. Africa (any case)."))
+        super().__init__(*args, **kwargs)
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """A parameter given with an empty value is an error, not "no filter"."""
 
@@ -112,9 +133,7 @@ class StrictFilterSet(django_filters.FilterSet):
 
 
 class CountryFilter(StrictFilterSet):
-    region = django_filters.ChoiceFilter(
-        choices=_choices(M49_REGIONS), help_text=_("M49 region, e.g. Africa.")
-    )
+    region = RegionFilter()
     sub_region = text_filter(
         field_name="sub_region", lookup_expr="iexact", help_text=_("M49 sub-region.")
     )
@@ -184,9 +203,7 @@ class CountryFilter(StrictFilterSet):
 
 class PledgeEventFilter(StrictFilterSet):
     country = iso3_filter(method="filter_country", help_text=_("ISO3 code of the state."))
-    region = django_filters.ChoiceFilter(
-        field_name="pledge__country__region", choices=_choices(M49_REGIONS)
-    )
+    region = RegionFilter(field_name="pledge__country__region")
     sub_region = text_filter(
         field_name="pledge__country__sub_region",
         lookup_expr="iexact",
@@ -229,10 +246,9 @@ class PartnerFilter(StrictFilterSet):
     country = iso3_filter(
         method="filter_country", help_text=_("ISO3 code of a state the partner works in.")
     )
-    region = django_filters.ChoiceFilter(
-        choices=_choices(M49_REGIONS),
+    region = RegionFilter(
         method="filter_region",
-        help_text=_("Partners working in at least one state of this M49 region."),
+        help_text=_("Partners working in at least one state of this M49 region (any case)."),
     )
     capability = capability_filter(
         method="filter_capability", help_text=_("MNR capability key the partner supports.")

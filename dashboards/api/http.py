@@ -57,6 +57,47 @@ class ConditionalGetMixin:
         return not_modified or response
 
 
+FORMAT_PARAM = "format"  # DRF's URL_FORMAT_OVERRIDE: ?format=json
+
+
+def known_query_parameters(view) -> list[str]:
+    """The query parameters a view reads: its filters, pagination, ordering and `format`."""
+    names = {FORMAT_PARAM}
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None:
+        names.update(filterset_class.base_filters)
+    pagination_class = getattr(view, "pagination_class", None)
+    if pagination_class is not None:
+        names.update(
+            n
+            for n in (pagination_class.page_query_param, pagination_class.page_size_query_param)
+            if n
+        )
+    for backend in getattr(view, "filter_backends", ()):
+        param = getattr(backend, "ordering_param", None)
+        if param:
+            names.add(param)
+    return sorted(names)
+
+
+class KnownParametersMixin:
+    """A query parameter the view does not read is a 400 naming the ones it does.
+
+    Before, `?regoin=Africa` or `?country=KEN` on /countries/ was silently ignored, and a
+    client took the whole list for the filtered one.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        known = known_query_parameters(self)
+        unknown = sorted(set(request.query_params) - set(known))
+        if unknown:
+            message = _("Unknown query parameter. Known parameters here: %(known)s.") % {
+                "known": ", ".join(known)
+            }
+            raise ValidationError({name: [message] for name in unknown})
+
+
 class StablePageNumberPagination(PageNumberPagination):
     """Page numbers with a capped, strictly validated page size."""
 
@@ -208,4 +249,11 @@ def list_responses(serializer) -> dict:
 
 
 def detail_responses(serializer) -> dict:
-    return {200: serializer, 304: NOT_MODIFIED, 404: NOT_FOUND, 429: THROTTLED}
+    # 400: a query parameter the endpoint does not read (KnownParametersMixin)
+    return {
+        200: serializer,
+        304: NOT_MODIFIED,
+        400: VALIDATION_ERROR,
+        404: NOT_FOUND,
+        429: THROTTLED,
+    }

@@ -374,3 +374,16 @@ __all__ = [
     "PartnerSerializer",
     "PledgeEventSerializer",
 ]
+
+
+class ApiIndexEndpointSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="Absolute URL; {braces} mark a path parameter.")
+    description = serializers.CharField()
+
+
+class ApiIndexSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    licence = serializers.CharField()
+    docs = serializers.CharField()
+    endpoints = ApiIndexEndpointSerializer(many=True)

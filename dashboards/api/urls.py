@@ -7,6 +7,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", views.ApiIndex.as_view(), name="index"),
     path("v1/countries/", views.CountryList.as_view(), name="country-list"),
     path("v1/countries/<str:iso3>/", views.CountryDetail.as_view(), name="country-detail"),
     path("v1/pledge-events/", views.PledgeEventList.as_view(), name="pledge-event-list"),

@@ -7,6 +7,7 @@ of queries per request whatever the page size (see tests/dashboards/test_api_que
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -30,8 +31,10 @@ from .http import (
     CACHE_HEADERS,
     NOT_MODIFIED,
     THROTTLED,
+    VALIDATION_ERROR,
     AnonymousThrottle,
     ConditionalGetMixin,
+    KnownParametersMixin,
     StableOrderingFilter,
     StablePageNumberPagination,
     detail_responses,
@@ -39,8 +42,9 @@ from .http import (
 )
 
 
-class OpenDataView(ConditionalGetMixin):
-    """Anonymous, read-only (GET/HEAD), throttled, with ETag and Cache-Control."""
+class OpenDataView(KnownParametersMixin, ConditionalGetMixin):
+    """Anonymous, read-only (GET/HEAD), throttled, with ETag and Cache-Control; a query
+    parameter the view does not know is a 400."""
 
     http_method_names = ["get", "head"]
     authentication_classes: list = []
@@ -344,6 +348,7 @@ class CampaignProgressView(OpenDataView, APIView):
     responses={
         200: OpenApiResponse(response=serializers.SNAPSHOT_SCHEMA, description=_("Snapshot")),
         304: NOT_MODIFIED,
+        400: VALIDATION_ERROR,
         429: THROTTLED,
     },
 )
@@ -353,6 +358,51 @@ class SnapshotView(OpenDataView, APIView):
         response = HttpResponse(snapshot.body, content_type="application/json")
         response["ETag"] = snapshot.etag
         return response
+
+
+# The endpoints, as the index lists them: URL name (or a path template), what it is.
+INDEX_ENDPOINTS = [
+    ("countries", "api:country-list", _("The 195 states with pledge, strategy, capabilities.")),
+    ("country", "/api/v1/countries/{iso3}/", _("One state by its ISO3 code.")),
+    ("pledge_events", "api:pledge-event-list", _("Verified pledge status changes.")),
+    ("pledge_event", "/api/v1/pledge-events/{id}/", _("One verified change.")),
+    ("mnr_domains", "api:domain-list", _("The 6 MNR domains with their capabilities.")),
+    ("mnr_domain", "/api/v1/mnr/domains/{key}/", _("One MNR domain.")),
+    ("mnr_capabilities", "api:capability-list", _("The 21 MNR capabilities.")),
+    ("mnr_capability", "/api/v1/mnr/capabilities/{key}/", _("One MNR capability.")),
+    ("partners", "api:partner-list", _("Published partners.")),
+    ("partner", "/api/v1/partners/{slug}/", _("One published partner.")),
+    ("campaign", "api:campaign", _("Progress towards the pledge target.")),
+    ("snapshot", "api:snapshot", _("Everything public in one document.")),
+    ("schema", "api:schema", _("OpenAPI 3 schema of this API.")),
+    ("docs", "api:docs", _("Interactive documentation.")),
+]
+
+
+@extend_schema(
+    tags=["index"],
+    summary="The endpoints of the API",
+    description="Every endpoint of version 1 with its URL and what it gives.",
+    parameters=CACHE_HEADERS,
+    responses=detail_responses(serializers.ApiIndexSerializer),
+)
+class ApiIndex(OpenDataView, APIView):
+    """/api/v1/: where a client (or a person) starts; every endpoint with its URL."""
+
+    def get(self, request):
+        endpoints = []
+        for name, target, description in INDEX_ENDPOINTS:
+            path = target if target.startswith("/") else reverse(target)
+            url = request.build_absolute_uri(path).replace("%7B", "{").replace("%7D", "}")
+            endpoints.append({"name": name, "url": url, "description": str(description)})
+        return Response(
+            {
+                "version": "1",
+                "licence": "CC BY 4.0",
+                "docs": request.build_absolute_uri(reverse("api:docs")),
+                "endpoints": endpoints,
+            }
+        )
 
 
 @extend_schema(exclude=True)

@@ -13,6 +13,7 @@ PRODUCTION = {
     "SECRET_KEY": "test-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP",
     "ALLOWED_HOSTS": "pledge.example.org",
     "REDIS_URL": "redis://cache.internal:6379/0",  # a shared cache: see staff.W001
+    "SITE_URL": "https://pledge.example.org",
 }
 
 
@@ -41,6 +42,7 @@ def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
         ({"SESSION_COOKIE_AGE": "eight hours"}, "SESSION_COOKIE_AGE"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"DEBUG": "0", "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SITE_URL": "pledge.example.org"}, "SITE_URL"),
     ],
 )
 def test_bad_configuration_stops_start_up_naming_the_variable(env, named):
@@ -116,3 +118,12 @@ def test_sqlite_is_tuned_for_concurrent_writers():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "10000", "IMMEDIATE"]
+
+
+def test_production_without_site_url_stops_start_up():
+    # Without SITE_URL, production silently built the embed snippet, permalinks, citations
+    # and the export README on http://127.0.0.1:8000 (issue 12).
+    without = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = run_django("print('started')", **without)
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr.splitlines()[-1]

@@ -54,10 +54,13 @@ def test_query_count_does_not_grow(alice, bob, django_assert_num_queries, size, 
     api = APIClient()
     for path, queries, what in ENDPOINTS:
         url = path.format(iso3=states[0].iso3)
-        separator = "&" if "?" in url else "?"
+        # page_size on a list only: a detail or the campaign refuses parameters it does not
+        # read (issue 12)
+        if "{iso3}" not in path and path != "/api/v1/campaign/":
+            url += f"{'&' if '?' in url else '?'}page_size={page_size}"
         # when / then: `what` names the queries
         with django_assert_num_queries(queries):
-            response = api.get(f"{url}{separator}page_size={page_size}")
+            response = api.get(url)
         assert response.status_code == 200, (path, what, response.content)
 
 

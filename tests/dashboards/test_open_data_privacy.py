@@ -243,5 +243,6 @@ target_states launch_date launch_event member_states observer_states pledged_mem
 pledged_observer_states status_counts milestones count next previous results detail
 not_engaged in_dialogue intends_to_pledge pledged strategy_adopted reporting declined
 withdrawn no_information
+version licence docs endpoints
 """
 ALLOWED_PROPERTIES = set(_ALLOWED.split())

@@ -302,7 +302,8 @@ def test_table_downloads(demo_world, client, fmt):
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         assert len(rows) == 14 and rows[0]["region"] == "Oceania"
-        assert "mnr_in_place_policy-governance" in rows[0]
+        assert "mnr_policy-governance_in_place_count" in rows[0]
+        assert "mnr_policy-governance_of" in rows[0]
     elif fmt == "json":
         body = json.loads(response.content)
         assert len(body["states"]) == 14 and body["demo_data"] is True

@@ -103,7 +103,7 @@
     layout.height = Math.round(Math.max(220, Math.min(this.embed ? 420 : 480, width * 0.56)));
     layout.geo.center = view.center;
     layout.geo.projection.scale = view.scale;
-    layout.geo.projection.rotation = { lon: 0 };
+    layout.geo.projection.rotation = { lon: view.rotation || 0 };
     layout.geo.fitbounds = false;
     return layout;
   };
@@ -158,6 +158,22 @@
       window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
     }
 
+    // "N states shown" and the caption follow the rows the region leaves visible.
+    function tableCounts(regionLabel) {
+      var shown = 0;
+      tableRows.forEach(function (row) { if (!row.hidden) { shown += 1; } });
+      var count = document.querySelector('[data-table-count]');
+      if (count) {
+        count.textContent = count.getAttribute(shown === 1 ? 'data-count-one' : 'data-count-other')
+          .replace('{n}', String(shown));
+      }
+      var caption = document.querySelector('[data-table-caption]');
+      if (caption) {
+        var key = regionLabel ? 'data-caption-region' : (shown === tableRows.length && shown === 195 ? 'data-caption-all' : 'data-caption-some');
+        caption.textContent = caption.getAttribute(key).replace('{n}', String(shown)).replace('{region}', regionLabel);
+      }
+    }
+
     function timeVisible() {
       var field = form.querySelector('[data-time-field]');
       if (field) { field.hidden = self.layer !== 'pledge'; }
@@ -178,6 +194,8 @@
         tableRows.forEach(function (row) {
           row.hidden = !!self.region && row.getAttribute('data-region') !== self.region;
         });
+        var label = region.options[region.selectedIndex] ? region.options[region.selectedIndex].text : '';
+        tableCounts(self.region ? label : '');
         self.draw();
         remember();
       });
@@ -251,7 +269,15 @@
       });
   }
 
+  // After Apply (a GET to #states-heading) focus goes to the results, not the top.
+  function focusResults() {
+    if (window.location.hash !== '#states-heading') { return; }
+    var heading = document.getElementById('states-heading');
+    if (heading) { heading.focus(); }
+  }
+
   function init() {
+    focusResults();
     if (!window.Plotly || !window.fetch) { return; }
     document.querySelectorAll('[data-map]').forEach(start);
   }
