@@ -86,6 +86,30 @@ def _table_context(request, data: dict) -> dict:
     }
 
 
+def _newest_rows(data: dict) -> list[dict]:
+    """The live document's newest pledges, with their status labels (for the first paint)."""
+    return [
+        {**p, "label": str(public.PLEDGE_LABELS[p["status"]])}
+        for p in live.live_document_build(data)["newest"]
+    ]
+
+
+def _live_labels() -> str:
+    """What live.js needs to write the same list: status labels, the country URL."""
+    return _json_for_html(
+        json.dumps(
+            {
+                "statuses": {k: str(v) for k, v in public.PLEDGE_LABELS.items()},
+                "country_url": reverse("dashboards:country", args=["XXX"]),
+                "demo": _("demo"),
+                "offline": _("Reconnecting… showing the data of %(time)s."),
+                "none": _("No state has pledged yet."),
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
 @require_safe
 @public_page
 def home(request):
@@ -96,7 +120,10 @@ def home(request):
     summary = public.summary(data)
     context.update(
         summary=summary,
-        days_to_launch=(summary.launch_date - today).days if summary.launch_date else None,
+        today=today,
+        launch=public.launch_panel(data, today=today),
+        live_newest=_newest_rows(data),
+        live_labels=_live_labels(),
         status_counts=public.status_counts(data),
         rows=public.state_rows(data, public.TableQuery()),
         funnel=public.funnel(data),

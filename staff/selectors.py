@@ -19,7 +19,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Partner
+from campaign.models import Campaign, Outcome, Partner
+from campaign.services import campaign_pledged_members
 from pledges import selectors as registry
 from pledges.history import display_value
 from pledges.imports import name_key
@@ -74,6 +75,7 @@ class StaffAbilities:
     change_engagement: bool
     view_partners: bool
     change_partner: bool
+    change_campaign: bool
     invite: bool
     admin_site: bool
 
@@ -94,6 +96,7 @@ def staff_abilities(*, user) -> StaffAbilities:
         change_engagement="campaign.change_engagement" in perms,
         view_partners=PARTNER_VIEW in perms,
         change_partner="campaign.change_partner" in perms,
+        change_campaign="campaign.change_campaign" in perms,
         invite=INVITE in perms,
         admin_site=user.is_staff and bool(perms),
     )
@@ -636,4 +639,62 @@ def partner_page(*, partner: Partner, user) -> PartnerPage:
         form_initial=initial,
         can_change=user.has_perm(_perm(Partner, "change")),
         is_published=partner.review_state == ReviewState.VERIFIED,
+    )
+
+
+# --- Campaign settings (the admin role) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeSettings:
+    outcome: Any
+    actions: str
+    partners: list  # every partner attached to the outcome (drafts marked in the template)
+
+
+@dataclass(frozen=True)
+class CampaignSettingsPage:
+    campaign: Campaign
+    pledged_members: int
+    outcomes: list[OutcomeSettings]
+    milestones: list
+    target_countries: list
+    revision: Revision | None
+    revision_diff: list[DiffRow]
+    revision_review_url: str
+    form_initial: dict
+
+
+def campaign_settings_page(*, campaign: Campaign, user) -> CampaignSettingsPage:
+    """The campaign as published, its open revision (if any), outcomes with the partners
+    attached to each, the milestones; the form starts from the user's own open change."""
+    revision = revision_open_for(target=campaign)
+    initial: dict = {}
+    if revision is not None and revision.created_by_id == user.pk:
+        initial.update(revision.values)
+    actions = campaign.outcome_actions or {}
+    partners = Partner.objects.prefetch_related("outcomes").order_by("name")
+    by_outcome: dict[int, list] = {}
+    for partner in partners:
+        for outcome in partner.outcomes.all():
+            by_outcome.setdefault(outcome.pk, []).append(partner)
+    outcomes = [
+        OutcomeSettings(
+            outcome=o, actions=actions.get(str(o.number), ""), partners=by_outcome.get(o.pk, [])
+        )
+        for o in Outcome.objects.order_by("number")
+    ]
+    review_url = ""
+    if revision is not None and draft_can_review_link(user=user, record=revision):
+        review_url = reverse("staff:review_detail", args=["revision", revision.pk])
+    return CampaignSettingsPage(
+        campaign=campaign,
+        pledged_members=campaign_pledged_members(campaign),
+        outcomes=outcomes,
+        milestones=list(campaign.milestones.order_by("date", "name")),
+        target_countries=list(campaign.target_countries.order_by("short_name")),
+        revision=revision,
+        revision_diff=revision_diff(revision=revision, target=campaign) if revision else [],
+        revision_review_url=review_url,
+        form_initial=initial,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import account_views, engagement_views, views
+from staff import account_views, campaign_views, engagement_views, views
 
 app_name = "staff"
 
@@ -30,6 +30,17 @@ urlpatterns = [
     path("imports/<str:kind>/", views.import_upload, name="import_upload"),
     path("imports/<str:kind>/apply/", views.import_apply_view, name="import_apply"),
     path("imports/<str:kind>/template.csv", views.import_template, name="import_template"),
+    path("campaign/", campaign_views.campaign_settings, name="campaign_settings"),
+    path(
+        "campaign/milestones/new/",
+        campaign_views.campaign_milestone_add,
+        name="campaign_milestone_add",
+    ),
+    path(
+        "campaign/milestones/<int:pk>/remove/",
+        campaign_views.campaign_milestone_remove,
+        name="campaign_milestone_remove",
+    ),
     path("engagements/", engagement_views.engagement_list, name="engagement_list"),
     path("engagements/new/", engagement_views.engagement_new, name="engagement_new"),
     path("engagements/<int:pk>/edit/", engagement_views.engagement_edit, name="engagement_edit"),
