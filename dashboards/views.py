@@ -220,6 +220,30 @@ def snapshot_json(request):
 
 
 @require_safe
+@public_page
+def live_wall(request):
+    """The event wall for the screen in the room: a large counter, the map, the newest
+    pledges, the time. live.js keeps it current; `?kiosk=1` is the unattended screen."""
+    snapshot = snapshot_current()
+    context = _common(snapshot)
+    data = context["data"]
+    today = timezone.localdate()
+    context.update(
+        summary=public.summary(data),
+        launch=public.launch_panel(data, today=today),
+        today=today,
+        live_newest=_newest_rows(data)[: live.WALL_NEWEST],
+        live_labels=_live_labels(),
+        map_payload=_map_payload(snapshot, data),
+        pledge_layer=public.layers(data)[0],
+        pledge_layer_list=public.layers(data)[:1],
+        kiosk=request.GET.get("kiosk") == "1",
+        now=timezone.localtime(),
+    )
+    return render(request, "dashboards/live.html", context)
+
+
+@require_safe
 def live_json(request):
     """The live document (as-of, count, newest pledges), revalidated every few seconds."""
     document = live.live_document(snapshot_current())

@@ -28,6 +28,7 @@ MATRIX = {
     "invite staff": (INVITE, {A}),
     "change staff accounts": ("auth.change_user", {A}),
     "change the campaign": ("campaign.change_campaign", {A}),
+    "remove a campaign milestone": ("campaign.delete_milestone", {A}),
     "edit the pledge text": ("pledges.change_pledgetext", {A}),
     "manage partners": ("campaign.change_partner", {A, E}),
 }
@@ -42,6 +43,7 @@ HTTP = {
     "invite staff": ("get", "/staff/invite/", 200),
     "change staff accounts": ("get", "/admin/auth/user/", 200),
     "change the campaign": ("post", "/admin/campaign/campaign/{campaign}/change/", 200),
+    "remove a campaign milestone": ("get", "/staff/campaign/", 200),
     "manage partners": ("get", "/admin/campaign/partner/add/", 200),
 }
 
