@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign import selectors as campaign_selectors
 from campaign import services
@@ -20,6 +21,7 @@ from pledges.models import StaleEditError
 from staff import selectors as staff_selectors
 from staff.access import staff_page, staff_render
 from staff.forms import CampaignSettingsForm, MilestoneForm
+from staff.selectors import ENGAGEMENT_VIEW, REGISTRY_VIEW
 
 CAMPAIGN_CHANGE = "campaign.change_campaign"
 
@@ -126,3 +128,11 @@ def campaign_milestone_remove(request, pk: int):
     else:
         messages.success(request, _("Milestone removed."))
     return redirect("staff:campaign_settings")
+
+
+@staff_page(*REGISTRY_VIEW, ENGAGEMENT_VIEW)
+@require_safe
+def staff_dashboard(request):
+    """Pipeline by stage and region, target states not engaged, queues, follow-ups due."""
+    board = staff_selectors.staff_dashboard(today=timezone.localdate())
+    return staff_render(request, "staff/staff_dashboard.html", {"board": board})

@@ -30,6 +30,7 @@ urlpatterns = [
     path("imports/<str:kind>/", views.import_upload, name="import_upload"),
     path("imports/<str:kind>/apply/", views.import_apply_view, name="import_apply"),
     path("imports/<str:kind>/template.csv", views.import_template, name="import_template"),
+    path("dashboard/", campaign_views.staff_dashboard, name="staff_dashboard"),
     path("campaign/", campaign_views.campaign_settings, name="campaign_settings"),
     path(
         "campaign/milestones/new/",

@@ -37,6 +37,7 @@ SECTIONS = {
     "engagement_new": "engagements",
     "engagement_edit": "engagements",
     "staff_invite": "invite",
+    "staff_dashboard": "dashboard",
     "campaign_settings": "campaign",
     "campaign_milestone_add": "campaign",
     "campaign_milestone_remove": "campaign",

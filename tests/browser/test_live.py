@@ -126,3 +126,19 @@ def test_the_wall_is_accessible_and_fits_the_screen(browser, live_server, refere
     assert font >= min(size[0] * 0.1, 400) or size[0] < 900
     page.screenshot(path=f"/tmp/wt11-live-{size[0]}x{size[1]}.png")
     context.close()
+
+
+def test_the_staff_dashboard_and_campaign_settings_are_accessible(
+    browser, live_server, reference_data
+):
+    # issue 11, items 1 and 7: axe-core on the two new workspace pages
+    admin = with_role(UserFactory(username="ada"), Role.ADMIN)
+    page = staff_page(browser, live_server, admin)
+    for path in ("/staff/dashboard/", "/staff/campaign/"):
+        page.goto(path)
+        violations = axe_violations(page)
+        assert violations == [], (path, [(v["id"], v["help"]) for v in violations])
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto("/staff/dashboard/")
+    page.screenshot(path="/tmp/wt11-dashboard-375.png", full_page=True)
+    page.context.close()

@@ -74,6 +74,7 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "engagement_list": (REGISTRY, 200),
     "engagement_new": (EDITORS, 200),
     "engagement_edit": (EDITORS, 200),
+    "staff_dashboard": (REGISTRY, 200),
     "campaign_settings": ({A}, 200),  # campaign.change_campaign
     "campaign_milestone_add": ({A}, 405),  # POST only
     "campaign_milestone_remove": ({A}, 405),  # POST only
