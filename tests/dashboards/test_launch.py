@@ -16,6 +16,11 @@ from tests.factories import country, event_kwargs
 LAUNCH = dt.date(2027, 2, 9)
 
 
+@pytest.fixture(autouse=True)
+def _snapshot_dir(settings, tmp_path):
+    settings.SNAPSHOT_DIR = tmp_path
+
+
 def data(*states, milestones=()):
     return {
         "campaign": {
