@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,6 +25,9 @@ from pledges.models import (
     validate_not_future,
     validate_not_too_early,
 )
+
+# Safer Internet Day 2027: the pledging event the campaign builds to.
+LAUNCH_DATE = dt.date(2027, 2, 9)
 
 
 class Outcome(models.Model):
@@ -52,15 +58,29 @@ class Campaign(LockedModel):
         _("target: Member States pledged by launch"),
         help_text=_("How many of the 193 Member States the campaign aims to have pledged."),
     )
-    launch_date = models.DateField(_("launch event date"))
+    launch_date = models.DateField(_("launch event date"), default=LAUNCH_DATE)
     launch_event = models.CharField(_("launch event"), max_length=200)
     outcomes = models.ManyToManyField(Outcome, blank=True, verbose_name=_("outcomes"))
+    outcome_actions = models.JSONField(
+        _("actions under each outcome"),
+        default=dict,
+        blank=True,
+        help_text=_("What the campaign does under each outcome: {outcome number: text}."),
+    )
+    target_countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target list of states"),
+        help_text=_("The states the campaign lobbies first (the plan's target set)."),
+    )
 
     # The campaign's public settings change only through a verified Revision.
-    revisable_fields = ("name", "target_states", "launch_date", "launch_event")
+    revisable_fields = ("name", "target_states", "launch_date", "launch_event", "outcome_actions")
+    revisable_m2m = ("target_countries",)
 
     objects = AuditedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[target_countries])
 
     class Meta:
         verbose_name = _("campaign")
@@ -76,6 +96,24 @@ class Campaign(LockedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        super().clean()
+        actions = self.outcome_actions
+        if not isinstance(actions, dict) or not all(
+            isinstance(key, str) and key.isdigit() and isinstance(text, str) and len(text) <= 2000
+            for key, text in actions.items()
+        ):
+            raise ValidationError(
+                {"outcome_actions": _("Actions are a text of at most 2000 characters per outcome.")}
+            )
+
+
+class MilestoneKind(models.TextChoices):
+    SAFER_INTERNET_DAY = "safer_internet_day", _("Safer Internet Day")
+    WORLD_CHILDRENS_DAY = "world_childrens_day", _("World Children's Day (20 November)")
+    UN_EVENT = "un_event", _("UN event")
+    OTHER = "other", _("Other")
+
 
 class Milestone(LockedModel):
     campaign = models.ForeignKey(
@@ -83,6 +121,9 @@ class Milestone(LockedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     date = models.DateField(_("date"))
+    kind = models.CharField(
+        _("kind"), max_length=24, choices=MilestoneKind.choices, default=MilestoneKind.OTHER
+    )
 
     objects = AuditedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -93,6 +134,9 @@ class Milestone(LockedModel):
         verbose_name_plural = _("milestones")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "name", "date"], name="milestone_unique"),
+            models.CheckConstraint(
+                name="milestone_kind_valid", condition=Q(kind__in=MilestoneKind.values)
+            ),
         ]
 
     def __str__(self) -> str:

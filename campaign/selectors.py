@@ -36,6 +36,11 @@ def campaign_current() -> Campaign | None:
     return Campaign.objects.select_related("pledge_text").order_by("launch_date").last()
 
 
+def campaign_milestones(campaign: Campaign):
+    """The campaign's calendar, by date (public: milestones are published settings)."""
+    return campaign.milestones.order_by("date", "name")
+
+
 def partner_list_public():
     return (
         Partner.objects.public()

@@ -5,16 +5,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Engagement, Milestone, Outcome, Partner
+from campaign.models import Campaign, Engagement, Milestone, MilestoneKind, Outcome, Partner
 from pledges.models import Capability, ReviewState
+from pledges.selectors import country_status_rows, pledged_member_count
 from pledges.services import (
     LoadReport,
+    _check_lock,
+    _save,
     model_permission,
     permission_require,
     pledge_text_load,
+    public_change_announce,
+    record_change,
     reference_upsert,
     reviewable_verify,
 )
@@ -49,7 +56,12 @@ def campaign_reference_load(*, path: Path, report: LoadReport) -> Campaign:
             campaign.save()
             campaign.outcomes.set(outcomes)
             for milestone in row["milestones"]:
-                m = Milestone(campaign=campaign, name=milestone["name"], date=milestone["date"])
+                m = Milestone(
+                    campaign=campaign,
+                    name=milestone["name"],
+                    date=milestone["date"],
+                    kind=milestone.get("kind", MilestoneKind.OTHER),
+                )
                 m.full_clean()
                 m.save()
         report.count("created", Campaign._meta.verbose_name_plural)
@@ -57,6 +69,90 @@ def campaign_reference_load(*, path: Path, report: LoadReport) -> Campaign:
         # Staff may have edited the campaign since; reference data never overwrites it.
         report.count("unchanged", Campaign._meta.verbose_name_plural)
     return campaign
+
+
+# --- Campaign settings (the admin role, through the workspace) ----------------------------------
+
+TARGET_BELOW_PLEDGED = "target_below_pledged"
+
+
+def campaign_pledged_members(campaign: Campaign) -> int:
+    """Member States whose verified pledge to the campaign's text is "pledged" or beyond."""
+    return pledged_member_count(country_status_rows(pledge_text=campaign.pledge_text))
+
+
+def campaign_settings_change(
+    *,
+    campaign: Campaign,
+    user,
+    expected_lock_version: int,
+    values: dict,
+    m2m: dict | None = None,
+    reason: str = "",
+    confirm_below_pledged: bool = False,
+):
+    """Propose new campaign settings: the published campaign gets a revision that a
+    different person verifies (record_change). A target below the number of Member States
+    already pledged is refused unless the actor confirms it (code TARGET_BELOW_PLEDGED):
+    it would show the campaign past its goal."""
+    permission_require(
+        user=user,
+        permission=model_permission(Campaign, "change"),
+        action="change",
+        record=campaign,
+    )
+    target = values.get("target_states")
+    if target is not None and target != campaign.target_states and not confirm_below_pledged:
+        pledged = campaign_pledged_members(campaign)
+        if target < pledged:
+            raise ValidationError(
+                {
+                    "target_states": ValidationError(
+                        _(
+                            "%(pledged)d Member States have already pledged: a target of "
+                            "%(target)d would show the campaign past its goal. Confirm to "
+                            "propose it anyway."
+                        )
+                        % {"pledged": pledged, "target": target},
+                        code=TARGET_BELOW_PLEDGED,
+                    )
+                }
+            )
+    return record_change(
+        record=campaign,
+        user=user,
+        expected_lock_version=expected_lock_version,
+        values=values,
+        m2m=m2m,
+        reason=reason,
+    )
+
+
+def milestone_add(*, campaign: Campaign, user, name: str, date, kind: str) -> Milestone:
+    """A date on the campaign's calendar (shown on `/` as the next milestone)."""
+    permission_require(
+        user=user, permission=model_permission(Milestone, "add"), action="add", model=Milestone
+    )
+    with transaction.atomic():
+        milestone = Milestone(campaign=campaign, name=name, date=date, kind=kind)
+        _save(milestone, user=user, reason=_("Milestone added"))
+        public_change_announce()
+    return milestone
+
+
+def milestone_remove(*, milestone: Milestone, user, expected_lock_version: int) -> None:
+    permission_require(
+        user=user,
+        permission=model_permission(Milestone, "delete"),
+        action="delete",
+        record=milestone,
+    )
+    with transaction.atomic():
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        _check_lock(milestone, expected_lock_version)
+        milestone._history_user = user
+        milestone.delete()
+        public_change_announce()
 
 
 def partners_reference_load(*, path: Path, report: LoadReport) -> None:

@@ -6,10 +6,12 @@ revalidation (If-None-Match -> 304) makes no database query once the snapshot is
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 
+from dashboards.public import launch_panel
 from dashboards.snapshot import Snapshot
 from dashboards.snapshot_http import etag_matches
 
@@ -17,6 +19,7 @@ from dashboards.snapshot_http import etag_matches
 LIVE_CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=5, stale-if-error=86400"
 PLEDGED = ("pledged", "strategy_adopted", "reporting")
 NEWEST = 10
+WALL_NEWEST = 6  # the event wall shows fewer, larger
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,24 @@ class LiveDocument:
 _memo: dict[str, LiveDocument] = {}
 
 
+def _pledged_since_launch(data: dict) -> int | None:
+    """Member States pledged now that were not on the eve of the launch (None without one)."""
+    campaign = data.get("campaign") or {}
+    if not campaign.get("launch_date"):
+        return None
+    launch = dt.date.fromisoformat(campaign["launch_date"])
+    # Today's statuses against the eve's: the same whatever day it is (the page shows it
+    # from the launch day on), so the document stays one per snapshot version.
+    return launch_panel(data, today=launch).pledged_since_launch
+
+
 def live_document_build(data: dict) -> dict:
     """The live document's content from the snapshot's parsed data."""
     pledged = []
+    members = 0
+    for state in data["states"]:
+        if state["un_status"] == "member" and state["pledge"]["status"] in PLEDGED:
+            members += 1
     for state in data["states"]:
         if state["pledge"]["status"] not in PLEDGED:
             continue
@@ -50,8 +68,16 @@ def live_document_build(data: dict) -> dict:
         "as_of": data["as_of"],
         "demo_data": data["demo_data"],
         "pledged_count": len(pledged),
+        "pledged_members": members,
+        "pledged_since_launch": _pledged_since_launch(data),
         "target_states": (data["campaign"] or {}).get("target_states"),
         "newest": pledged[:NEWEST],
+        # Every state's pledge status that is not "no information", for the map's colours.
+        "statuses": {
+            s["iso3"]: s["pledge"]["status"]
+            for s in data["states"]
+            if s["pledge"]["status"] != "no_information"
+        },
     }
 
 

@@ -498,6 +498,44 @@ def summary(data: dict, *, day: dt.date | None = None) -> Summary:
     )
 
 
+@dataclass(frozen=True)
+class LaunchPanel:
+    """The home page's launch box: before the launch a countdown, after it the Member States
+    pledged since; the next milestone either way. Computed for `today`, so testable."""
+
+    launch_date: dt.date | None
+    days_to_launch: int | None  # None once the launch day has come
+    launched: bool
+    pledged_since_launch: int | None  # Member States pledged on or after the launch date
+    next_milestone: dict | None  # {"name", "date" (a date), "kind", "days"}
+
+
+def launch_panel(data: dict, *, today: dt.date) -> LaunchPanel:
+    campaign = data.get("campaign") or {}
+    launch = dt.date.fromisoformat(campaign["launch_date"]) if campaign.get("launch_date") else None
+    upcoming = sorted(
+        (m for m in campaign.get("milestones", []) if m["date"] >= today.isoformat()),
+        key=lambda m: (m["date"], m["name"]),
+    )
+    next_milestone = None
+    if upcoming:
+        day = dt.date.fromisoformat(upcoming[0]["date"])
+        next_milestone = {**upcoming[0], "date": day, "days": (day - today).days}
+    if launch is None:
+        return LaunchPanel(None, None, False, None, next_milestone)
+    if today < launch:
+        return LaunchPanel(launch, (launch - today).days, False, None, next_milestone)
+    eve = launch - dt.timedelta(days=1)
+    since = sum(
+        1
+        for s in data["states"]
+        if s["un_status"] == MEMBER
+        and pledge_status_on(s, None)[0] in PLEDGED_OR_BEYOND
+        and pledge_status_on(s, eve)[0] not in PLEDGED_OR_BEYOND
+    )
+    return LaunchPanel(launch, None, True, since, next_milestone)
+
+
 def status_counts(data: dict) -> list[tuple[str, str, int]]:
     counts = dict.fromkeys(STATUS_ORDER, 0)
     for state in data["states"]:

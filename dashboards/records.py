@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from campaign.selectors import campaign_current, partner_list_public
+from campaign.selectors import campaign_current, campaign_milestones, partner_list_public
 from pledges.names import country_keys
 from pledges.selectors import (
     NO_INFORMATION,
@@ -372,13 +372,14 @@ def partners_present(partners: Iterable[PartnerRecord]) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class PublicData:
-    """Every public record, read in a fixed number of queries (twelve) whatever the data."""
+    """Every public record, read in a fixed number of queries (thirteen) whatever the data."""
 
     campaign: object | None  # the current campaign (campaign.selectors), its text selected
     domains: tuple  # the MNR domains, their capabilities prefetched (reference data)
     countries: tuple[CountryRecord, ...]  # the 195 states, by name
     events: tuple[EventRecord, ...]  # every verified pledge status change, oldest first
     partners: tuple[PartnerRecord, ...]  # the published partners, by name
+    milestones: tuple = ()  # the campaign's milestones, by date
 
     @property
     def pledge_text_id(self) -> int | None:
@@ -406,7 +407,7 @@ def _number(capability) -> int:
 def public_data() -> PublicData:
     """Read everything public: 1 campaign, 2 MNR domains and capabilities, 4 states (with
     verified pledges, current strategies and capability statuses), 1 verified events, 4
-    published partners (with their countries, capabilities and outcomes)."""
+    published partners (with their countries, capabilities and outcomes), 1 milestones."""
     campaign = campaign_current()
     pledge_text_id = campaign.pledge_text_id if campaign else None
     domains = tuple(domain_list())
@@ -429,4 +430,5 @@ def public_data() -> PublicData:
         countries=tuple(countries),
         events=events,
         partners=partners,
+        milestones=tuple(campaign_milestones(campaign)) if campaign else (),
     )

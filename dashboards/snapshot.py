@@ -222,6 +222,10 @@ def snapshot_build() -> dict:
             "target_states": campaign.target_states,
             "launch_date": campaign.launch_date.isoformat(),
             "launch_event": campaign.launch_event,
+            "milestones": [
+                {"name": m.name, "date": m.date.isoformat(), "kind": m.kind}
+                for m in public.milestones
+            ],
         }
         if campaign
         else None,

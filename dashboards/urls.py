@@ -10,6 +10,7 @@ urlpatterns = [
     re_path(r"^map/states\.(?P<fmt>csv|xlsx|json)$", views.states_download, name="states_download"),
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
     path("embed/map/", views.embed_map, name="embed_map"),
+    path("live/", views.live_wall, name="live_wall"),
     path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),
     path("data/live.json", views.live_json, name="live_json"),
     path("feeds/changes.atom", feeds.VerifiedChangesFeed(), name="feed_changes"),

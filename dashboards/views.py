@@ -86,6 +86,30 @@ def _table_context(request, data: dict) -> dict:
     }
 
 
+def _newest_rows(data: dict) -> list[dict]:
+    """The live document's newest pledges, with their status labels (for the first paint)."""
+    return [
+        {**p, "label": str(public.PLEDGE_LABELS[p["status"]])}
+        for p in live.live_document_build(data)["newest"]
+    ]
+
+
+def _live_labels() -> str:
+    """What live.js needs to write the same list: status labels, the country URL."""
+    return _json_for_html(
+        json.dumps(
+            {
+                "statuses": {k: str(v) for k, v in public.PLEDGE_LABELS.items()},
+                "country_url": reverse("dashboards:country", args=["XXX"]),
+                "demo": _("demo"),
+                "offline": _("Reconnecting… showing the data of %(time)s."),
+                "none": _("No state has pledged yet."),
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
 @require_safe
 @public_page
 def home(request):
@@ -96,7 +120,10 @@ def home(request):
     summary = public.summary(data)
     context.update(
         summary=summary,
-        days_to_launch=(summary.launch_date - today).days if summary.launch_date else None,
+        today=today,
+        launch=public.launch_panel(data, today=today),
+        live_newest=_newest_rows(data),
+        live_labels=_live_labels(),
         status_counts=public.status_counts(data),
         rows=public.state_rows(data, public.TableQuery()),
         funnel=public.funnel(data),
@@ -190,6 +217,30 @@ def snapshot_json(request):
         response[name] = value
     response.is_public_snapshot = True  # see SnapshotResponseMiddleware
     return response
+
+
+@require_safe
+@public_page
+def live_wall(request):
+    """The event wall for the screen in the room: a large counter, the map, the newest
+    pledges, the time. live.js keeps it current; `?kiosk=1` is the unattended screen."""
+    snapshot = snapshot_current()
+    context = _common(snapshot)
+    data = context["data"]
+    today = timezone.localdate()
+    context.update(
+        summary=public.summary(data),
+        launch=public.launch_panel(data, today=today),
+        today=today,
+        live_newest=_newest_rows(data)[: live.WALL_NEWEST],
+        live_labels=_live_labels(),
+        map_payload=_map_payload(snapshot, data),
+        pledge_layer=public.layers(data)[0],
+        pledge_layer_list=public.layers(data)[:1],
+        kiosk=request.GET.get("kiosk") == "1",
+        now=timezone.localtime(),
+    )
+    return render(request, "dashboards/live.html", context)
 
 
 @require_safe

@@ -86,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaign.change_campaign",
         "campaign.add_milestone",
         "campaign.change_milestone",
+        "campaign.delete_milestone",
         "auth.view_user",
         INVITE,
         "auth.change_user",

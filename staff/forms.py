@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Engagement, Partner
+from campaign.models import Campaign, Engagement, Milestone, MilestoneKind, Outcome, Partner
 from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent, PledgeTextStatus
 
 # What an evidence document may be, recognised by its first bytes (not by its name).
@@ -340,3 +340,75 @@ class PledgeClauseMoveForm(forms.Form):
 
 class LockVersionForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CampaignSettingsForm(forms.ModelForm):
+    """The campaign's settings. Saved, they become a revision that a second person verifies;
+    the published campaign stays as it is until then."""
+
+    reason = forms.CharField(
+        label=_("Why (for the history, not public)"),
+        max_length=300,
+        required=False,
+        help_text=_("e.g. 'Target raised after the regional meetings'."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Campaign
+        formfield_callback = formfield_for
+        fields = ["name", "target_states", "launch_date", "launch_event", "target_countries"]
+        widgets = {
+            "launch_date": DateInput,
+            "target_countries": forms.SelectMultiple(attrs={"size": 10}),
+        }
+        help_texts = {
+            "target_countries": _("Hold Ctrl (or ⌘) to choose more than one."),
+        }
+
+    def __init__(self, *args, confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version
+        self.outcomes = list(Outcome.objects.order_by("number"))
+        actions = self.instance.outcome_actions or {}
+        initial_actions = self.initial.get("outcome_actions", actions)
+        for outcome in self.outcomes:
+            self.fields[f"actions_{outcome.number}"] = forms.CharField(
+                label=_("Actions under outcome %(number)d: %(title)s")
+                % {"number": outcome.number, "title": outcome.title},
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=initial_actions.get(str(outcome.number), ""),
+            )
+        if confirm:
+            # Shown once the service has said the target is below the pledged count.
+            self.fields["confirm_below_pledged"] = forms.BooleanField(
+                label=_("Yes, propose a target below the number of states already pledged"),
+                required=False,
+            )
+
+    def model_values(self) -> tuple[dict, dict]:
+        """(field values, many-to-many values), ready for the campaign service."""
+        values = {
+            name: self.cleaned_data[name]
+            for name in ("name", "target_states", "launch_date", "launch_event")
+        }
+        values["outcome_actions"] = {
+            str(o.number): text
+            for o in self.outcomes
+            if (text := self.cleaned_data.get(f"actions_{o.number}", "").strip())
+        }
+        return values, {"target_countries": list(self.cleaned_data["target_countries"])}
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        formfield_callback = formfield_for
+        fields = ["name", "date", "kind"]
+        widgets = {"date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = MilestoneKind.UN_EVENT

@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from campaign.models import Partner
+from campaign.models import Campaign, Partner
 from pledges.history import display_value, field_label, field_value
 from pledges.models import (
     CapabilityStatus,
@@ -77,6 +77,8 @@ def _revision_edit_url(revision: Revision) -> str | None:
     # Published partners are changed in the workspace; other kinds in the admin.
     if revision.content_type.model_class() is Partner:
         return reverse("staff:partner_edit", args=[revision.object_id])
+    if revision.content_type.model_class() is Campaign:
+        return reverse("staff:campaign_settings")
     return None
 
 

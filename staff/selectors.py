@@ -19,7 +19,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Partner
+from campaign.models import Campaign, Outcome, Partner
+from campaign.services import campaign_pledged_members
 from pledges import selectors as registry
 from pledges.history import display_value
 from pledges.models import (
@@ -74,6 +75,7 @@ class StaffAbilities:
     change_engagement: bool
     view_partners: bool
     change_partner: bool
+    change_campaign: bool
     invite: bool
     admin_site: bool
     view_pledge_text: bool = False
@@ -97,6 +99,7 @@ def staff_abilities(*, user) -> StaffAbilities:
         change_engagement="campaign.change_engagement" in perms,
         view_partners=PARTNER_VIEW in perms,
         change_partner="campaign.change_partner" in perms,
+        change_campaign="campaign.change_campaign" in perms,
         invite=INVITE in perms,
         admin_site=user.is_staff and bool(perms),
         view_pledge_text="pledges.view_pledgetext" in perms,
@@ -719,4 +722,131 @@ def pledge_text_page(*, version: int, user) -> PledgeTextPage | None:
         and user is not None
         and user.has_perm("pledges.change_pledgetext"),
         contributors=review_contributor_ids(text),
+    )
+
+
+# --- Campaign settings (the admin role) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeSettings:
+    outcome: Any
+    actions: str
+    partners: list  # every partner attached to the outcome (drafts marked in the template)
+
+
+@dataclass(frozen=True)
+class CampaignSettingsPage:
+    campaign: Campaign
+    pledged_members: int
+    outcomes: list[OutcomeSettings]
+    milestones: list
+    target_countries: list
+    revision: Revision | None
+    revision_diff: list[DiffRow]
+    revision_review_url: str
+    form_initial: dict
+
+
+def campaign_settings_page(*, campaign: Campaign, user) -> CampaignSettingsPage:
+    """The campaign as published, its open revision (if any), outcomes with the partners
+    attached to each, the milestones; the form starts from the user's own open change."""
+    revision = revision_open_for(target=campaign)
+    initial: dict = {}
+    if revision is not None and revision.created_by_id == user.pk:
+        initial.update(revision.values)
+    actions = campaign.outcome_actions or {}
+    partners = Partner.objects.prefetch_related("outcomes").order_by("name")
+    by_outcome: dict[int, list] = {}
+    for partner in partners:
+        for outcome in partner.outcomes.all():
+            by_outcome.setdefault(outcome.pk, []).append(partner)
+    outcomes = [
+        OutcomeSettings(
+            outcome=o, actions=actions.get(str(o.number), ""), partners=by_outcome.get(o.pk, [])
+        )
+        for o in Outcome.objects.order_by("number")
+    ]
+    review_url = ""
+    if revision is not None and draft_can_review_link(user=user, record=revision):
+        review_url = reverse("staff:review_detail", args=["revision", revision.pk])
+    return CampaignSettingsPage(
+        campaign=campaign,
+        pledged_members=campaign_pledged_members(campaign),
+        outcomes=outcomes,
+        milestones=list(campaign.milestones.order_by("date", "name")),
+        target_countries=list(campaign.target_countries.order_by("short_name")),
+        revision=revision,
+        revision_diff=revision_diff(revision=revision, target=campaign) if revision else [],
+        revision_review_url=review_url,
+        form_initial=initial,
+    )
+
+
+# --- The staff dashboard (issue 11, item 7) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffDashboard:
+    statuses: list  # [(status, label)] the ladder, declined, withdrawn, no information
+    pipeline: list  # [(region, [count per status], total)]
+    pipeline_totals: list  # [count per status]
+    stage_totals: list  # [(status, label, count)] all regions
+    target_not_engaged: list  # [Country] on the target list with no engagement logged
+    target_count: int
+    engagements_by_stage: list  # [(label, count)]
+    queues: list  # [(label, count)] drafts awaiting verification, by kind
+    follow_ups: list  # [Engagement] open, due by the end of this week (overdue first)
+    week_end: Any
+    widest: int  # the largest count in the pipeline (the bars' scale)
+
+
+def staff_dashboard(*, today) -> StaffDashboard:
+    """Where the campaign stands for staff, each figure as a table. A fixed number of queries."""
+    import datetime as dt
+
+    from campaign.models import Engagement
+    from campaign.selectors import campaign_current, engagement_follow_ups_due
+    from pledges.models import LADDER, NO_INFORMATION, NO_INFORMATION_LABEL, PledgeStatus
+
+    order = [*LADDER, PledgeStatus.DECLINED, PledgeStatus.WITHDRAWN, NO_INFORMATION]
+    labels = {**dict(PledgeStatus.choices), NO_INFORMATION: NO_INFORMATION_LABEL}
+    statuses = [(str(s), str(labels[s])) for s in order]
+    rows = registry.country_status_rows()
+    pipeline = []
+    for region in registry.M49_REGIONS:
+        counts = [sum(1 for r in rows if r.region == region and r.status == s) for s in order]
+        pipeline.append((region, counts, sum(counts)))
+    totals = [sum(1 for r in rows if r.status == s) for s in order]
+    campaign = campaign_current()
+    engaged = set(Engagement.objects.values_list("country_id", flat=True).distinct())
+    targets = list(campaign.target_countries.order_by("short_name")) if campaign else []
+    stage_labels = dict(PledgeStatus.choices)
+    by_stage: dict[str, int] = {}
+    for stage in Engagement.objects.values_list("pledge_stage", flat=True):
+        by_stage[stage] = by_stage.get(stage, 0) + 1
+    engagements_by_stage = [
+        (str(stage_labels[s]), by_stage.get(str(s), 0)) for s in order if s in stage_labels
+    ] + [(str(_("No stage recorded")), by_stage.get("", 0))]
+    queues = [
+        (
+            str(kind.label),
+            kind.model._default_manager.filter(review_state=ReviewState.DRAFT).count(),
+        )
+        for kind in REVIEW_KINDS.values()
+    ]
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    follow_ups = list(engagement_follow_ups_due(today=today, within_days=(week_end - today).days))
+    return StaffDashboard(
+        statuses=statuses,
+        pipeline=pipeline,
+        pipeline_totals=totals,
+        stage_totals=[(key, label, n) for (key, label), n in zip(statuses, totals, strict=True)],
+        target_not_engaged=[c for c in targets if c.pk not in engaged],
+        target_count=len(targets),
+        engagements_by_stage=engagements_by_stage,
+        queues=queues,
+        follow_ups=follow_ups,
+        week_end=week_end,
+        widest=max([1, *totals]),
     )

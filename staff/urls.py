@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import account_views, engagement_views, pledge_text_views, views
+from staff import account_views, campaign_views, engagement_views, pledge_text_views, views
 
 app_name = "staff"
 
@@ -36,6 +36,18 @@ urlpatterns = [
         "pledge-text/<int:version>/",
         pledge_text_views.pledge_text_edit,
         name="pledge_text_edit",
+    ),
+    path("dashboard/", campaign_views.staff_dashboard, name="staff_dashboard"),
+    path("campaign/", campaign_views.campaign_settings, name="campaign_settings"),
+    path(
+        "campaign/milestones/new/",
+        campaign_views.campaign_milestone_add,
+        name="campaign_milestone_add",
+    ),
+    path(
+        "campaign/milestones/<int:pk>/remove/",
+        campaign_views.campaign_milestone_remove,
+        name="campaign_milestone_remove",
     ),
     path("engagements/", engagement_views.engagement_list, name="engagement_list"),
     path("engagements/new/", engagement_views.engagement_new, name="engagement_new"),

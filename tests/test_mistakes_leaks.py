@@ -306,6 +306,8 @@ def test_the_snapshot_holds_no_draft_of_any_kind(world, client):
 PAGES = [
     "/",
     "/embed/map/",
+    "/live/",
+    "/live/?kiosk=1",
     "/data/",
     "/exports/",
     "/exports/releases.json",
@@ -520,6 +522,7 @@ def test_no_export_holds_a_draft(world, client, settings, tmp_path):
 PUBLIC_URLS_SCANNED = {
     "dashboards:home": "test_no_public_page_shows_a_draft",
     "dashboards:embed_map": "test_no_public_page_shows_a_draft",
+    "dashboards:live_wall": "test_no_public_page_shows_a_draft",
     "dashboards:country": "test_no_public_page_shows_a_draft",
     "dashboards:map": "test_the_map_on_any_date_and_layer_shows_no_draft",
     "dashboards:states_download": "test_the_map_downloads_on_any_date_show_no_draft",

@@ -40,6 +40,10 @@ SECTIONS = {
     "pledge_text_list": "pledge-text",
     "pledge_text_new": "pledge-text",
     "pledge_text_edit": "pledge-text",
+    "staff_dashboard": "dashboard",
+    "campaign_settings": "campaign",
+    "campaign_milestone_add": "campaign",
+    "campaign_milestone_remove": "campaign",
 }
 
 

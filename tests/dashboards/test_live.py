@@ -37,6 +37,11 @@ def test_live_document_counts_only_verified_pledges(
     assert body["pledged_count"] == before.json()["pledged_count"] + 1
     assert body["newest"][0]["iso3"] == "KEN"
     assert body["newest"][0]["name"]
+    # and what live.js needs for the counter, the progress bar and the map (issue 11)
+    assert body["pledged_members"] == before.json()["pledged_members"] + 1
+    assert body["statuses"]["KEN"] == "pledged"
+    assert "KEN" not in before.json()["statuses"]
+    assert body["target_states"] == 100
 
 
 def test_live_cache_headers_keep_the_five_second_promise(client):

@@ -86,8 +86,8 @@ def test_public_page_queries_do_not_grow_with_the_data_and_are_zero_when_warm(
     # capabilities, 4-7 published partners (+ their countries, capabilities, outcomes; where
     # partners work is read from these), 8-11 the 195 countries (+ their verified pledges,
     # current national strategies, current capability statuses with evidence), 12 verified
-    # events with sources, 13 whether demo data is loaded
-    with django_assert_num_queries(13):
+    # events with sources, 13 the campaign's milestones, 14 whether demo data is loaded
+    with django_assert_num_queries(14):
         assert client.get("/map/").status_code == 200
     # and every public page, warm, makes no query at all (not even for the session of an
     # anonymous visitor), rendered fresh or from the page cache

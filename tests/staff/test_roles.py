@@ -30,6 +30,7 @@ MATRIX = {
     "change the campaign": ("campaign.change_campaign", {A}),
     "edit the pledge text": ("pledges.change_pledgetext", {A, E}),
     "start a new version of the pledge text": ("pledges.add_pledgetext", {A, E}),
+    "remove a campaign milestone": ("campaign.delete_milestone", {A}),
     "manage partners": ("campaign.change_partner", {A, E}),
 }
 
@@ -43,6 +44,7 @@ HTTP = {
     "invite staff": ("get", "/staff/invite/", 200),
     "change staff accounts": ("get", "/admin/auth/user/", 200),
     "change the campaign": ("post", "/admin/campaign/campaign/{campaign}/change/", 200),
+    "remove a campaign milestone": ("get", "/staff/campaign/", 200),
     "manage partners": ("get", "/admin/campaign/partner/add/", 200),
 }
 

@@ -19,7 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 
-from campaign.models import Engagement, Partner
+from campaign.models import Campaign, Engagement, Milestone, Partner
 from campaign.services import engagement_create, partner_create
 from pledges import services
 from pledges.models import (
@@ -39,6 +39,7 @@ from staff.review_kinds import REVIEW_KINDS
 from staff.views import EDIT_FORMS
 from tests.factories import UserFactory, country, event_kwargs
 from tests.staff import with_role
+from tests.staff.test_campaign_settings import settings_form
 from tests.staff.test_partner_revisions import partner_form
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,10 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "pledge_text_list": ({A, E, V, F, W}, 200),
     "pledge_text_new": ({A, E, V, F, W}, 405),  # POST only
     "pledge_text_edit": ({A, E, V, F, W}, 200),  # the forms only for those who may change it
+    "staff_dashboard": (REGISTRY, 200),
+    "campaign_settings": ({A}, 200),  # campaign.change_campaign
+    "campaign_milestone_add": ({A}, 405),  # POST only
+    "campaign_milestone_remove": ({A}, 405),  # POST only
 }
 
 # URL name → (roles whose POST goes through, the status they get). Every other signed-in
@@ -98,6 +103,9 @@ POST_ALLOWED: dict[str, tuple[set[str], int]] = {
     "engagement_edit": (EDITORS, 302),
     "pledge_text_new": (EDITORS, 302),  # back to the list: a draft version is open already
     "pledge_text_edit": (EDITORS, 302),
+    "campaign_settings": ({A}, 302),  # a revision proposed
+    "campaign_milestone_add": ({A}, 302),
+    "campaign_milestone_remove": ({A}, 302),
 }
 
 
@@ -214,6 +222,8 @@ def url_kwargs(name: str, records: dict) -> list[dict]:
         if draft is None:
             draft = services.pledge_text_next_version(user=records["author"])
         return [{"version": draft.version}]
+    if name == "campaign_milestone_remove":
+        return [{"pk": Milestone.objects.order_by("date").first().pk}]
     pattern = next(p for p in staff_url_patterns() if p.name == name)
     assert not pattern.pattern.converters, f"give {name} its arguments in url_kwargs()"
     return [{}]
@@ -271,6 +281,13 @@ def post_data(name: str, kwargs: dict, records: dict) -> dict:
         }
     if name == "staff_invite":
         return {"email": "new.person@example.org", "role": Role.VIEWER}
+    if name == "campaign_settings":
+        campaign = Campaign.objects.get()
+        return settings_form(campaign, target_states=150)
+    if name == "campaign_milestone_add":
+        return {"name": "UN General Assembly", "date": "2027-09-21", "kind": "un_event"}
+    if name == "campaign_milestone_remove":
+        return {"lock_version": Milestone.objects.get(pk=kwargs["pk"]).lock_version}
     return {}
 
 
@@ -284,6 +301,8 @@ AUDITED = (
     Engagement,
     PledgeText,
     PledgeClause,
+    Campaign,
+    Milestone,
 )
 
 

@@ -52,7 +52,9 @@
     if (!this.payload.layers[this.layer]) { this.layer = 'pledge'; }
     this.region = figure.dataset.region || '';
     this.day = null; // null: today
+    this.live = null; // {iso3: status} from the live document (live.js), when it runs
     this.embed = figure.hasAttribute('data-embed');
+    this.wall = figure.hasAttribute('data-wall'); // the event wall: as tall as its box
     this.byIso3 = {};
     for (var i = 0; i < this.payload.states.length; i++) {
       this.byIso3[this.payload.states[i].iso3] = this.payload.states[i];
@@ -73,10 +75,11 @@
         var state = self.byIso3[trace.customdata[i]];
         if (!self.region || state.region === self.region) { keep.push(i); }
       }
-      if (self.layer === 'pledge' && self.day) {
+      if (self.layer === 'pledge' && (self.day || self.live)) {
         for (var j = 0; j < trace.customdata.length; j++) {
           var s = self.byIso3[trace.customdata[j]];
-          var at = statusOn(s.events, self.day);
+          var at = self.day ? statusOn(s.events, self.day)
+            : [self.live[s.iso3] || 'no_information', null];
           var cat = categories[at[0]];
           var lines = [escapeHtml(s.name), escapeHtml(cat[2])];
           if (at[1]) { lines.push(escapeHtml(self.payload.since.replace('{date}', at[1]))); }
@@ -100,7 +103,9 @@
     var layout = clone(this.payload.layout);
     var view = this.payload.regions[this.region] || this.payload.regions[''];
     var width = this.plot.clientWidth || 800;
-    layout.height = Math.round(Math.max(220, Math.min(this.embed ? 420 : 480, width * 0.56)));
+    layout.height = this.wall
+      ? Math.round(Math.max(220, this.plot.clientHeight || width * 0.56))
+      : Math.round(Math.max(220, Math.min(this.embed ? 420 : 480, width * 0.56)));
     layout.geo.center = view.center;
     layout.geo.projection.scale = view.scale;
     layout.geo.projection.rotation = { lon: view.rotation || 0 };
@@ -247,6 +252,20 @@
       })
       .then(function () {
         view.bindClicks();
+        // Live mode (live.js): recolour the pledge layer from the live document's statuses.
+        var onLive = function (event) {
+          var statuses = event.detail && event.detail.statuses;
+          if (!statuses) { return; }
+          var key = JSON.stringify(statuses);
+          if (key === view.liveKey) { return; }
+          view.live = statuses;
+          view.liveKey = key;
+          view.draw().then(function () {
+            view.plot.setAttribute('data-live-as-of', event.detail.as_of || '');
+          });
+        };
+        document.addEventListener('pledges:live', onLive);
+        if (window.pledgesLiveLast) { onLive({ detail: window.pledgesLiveLast }); }
         // Redraw at the new width when the container changes size (rotation, a scrollbar
         // appearing, a resized window): the figure is laid out for the width it had.
         var resize = null;
