@@ -460,7 +460,8 @@ def import_upload(request, kind: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        plan = import_plan(importer=importer, content=content, filename=upload.name)
+        sheet = form.cleaned_data["sheet"]
+        plan = import_plan(importer=importer, content=content, filename=upload.name, sheet=sheet)
         # The file waits in the (server-side) session until applied: never in public media.
         sha256 = hashlib.sha256(content).hexdigest()
         request.session[IMPORT_SESSION_KEY] = {
@@ -468,6 +469,7 @@ def import_upload(request, kind: str):
             "filename": upload.name,
             "content": base64.b64encode(content).decode("ascii"),
             "sha256": sha256,
+            "sheet": sheet,
         }
     return staff_render(
         request,
@@ -491,7 +493,11 @@ def import_apply_view(request, kind: str):
     content = base64.b64decode(staged["content"])
     try:
         plan = import_apply(
-            importer=importer, content=content, filename=staged["filename"], user=request.user
+            importer=importer,
+            content=content,
+            filename=staged["filename"],
+            user=request.user,
+            sheet=staged.get("sheet", ""),
         )
     except ImportRejected as exc:
         return staff_render(

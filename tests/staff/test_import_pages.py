@@ -68,3 +68,24 @@ def test_the_template_csv_downloads(alice_client):
 
 def test_a_verifier_cannot_import(bob_client):
     assert bob_client.get("/staff/imports/").status_code == 403
+
+
+def test_a_workbook_with_two_sheets_is_imported_from_the_sheet_chosen(alice_client):
+    """The upload form has a sheet choice; the staged file remembers it until applied."""
+    from pathlib import Path
+
+    content = (Path(__file__).parents[1] / "pledges/import_files/two_sheets.xlsx").read_bytes()
+
+    def upload(**data):
+        file = SimpleUploadedFile("regions.xlsx", content)
+        return alice_client.post("/staff/imports/pledge-statuses/", {"file": file, **data})
+
+    refused = upload().content.decode()
+    assert "data on 2 sheets (East, West)" in refused and "Apply the import" not in refused
+    response = upload(sheet="West")
+    assert "Ghana (GHA)" in response.content.decode()
+    applied = alice_client.post(
+        "/staff/imports/pledge-statuses/apply/", {"sha256": response.context["sha256"]}
+    )
+    assert applied.status_code == 302
+    assert PledgeEvent.objects.get().pledge.country_id == "GHA"
