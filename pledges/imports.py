@@ -256,7 +256,7 @@ class Importer:
     def plan_row(self, *, line: int, values: dict[str, str], context: dict[str, Any]) -> RowPlan:
         raise NotImplementedError
 
-    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+    def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         raise NotImplementedError
 
     def template_csv(self) -> str:
@@ -345,8 +345,9 @@ def import_apply(
         plan = import_plan(importer=importer, content=content, filename=filename, sheet=sheet)
         if not plan.ok:
             raise ImportRejected(plan)
+        batch = hashlib.sha256(content).hexdigest()
         for row in plan.to_apply:
-            importer.apply_row(row=row, user=user, filename=filename)
+            importer.apply_row(row=row, user=user, filename=filename, batch=batch)
         security_event_log(
             kind=SecurityEventKind.IMPORT,
             user=user,
@@ -354,7 +355,7 @@ def import_apply(
                 "importer": importer.key,
                 "filename": filename,
                 "sheet": filename_clean(sheet),
-                "sha256": hashlib.sha256(content).hexdigest(),
+                "sha256": batch,
                 "rows_applied": len(plan.to_apply),
                 "rows_skipped": len(plan.skipped),
             },
@@ -498,11 +499,12 @@ class PledgeStatusImporter(Importer):
         row.payload = {"country": country, "to_status": status, "event_date": date, **evidence}
         return row
 
-    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+    def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         services.pledge_event_create(
             user=user,
             reason=_("Imported from %(file)s, line %(line)d")
             % {"file": filename, "line": row.line},
+            import_batch=batch,
             **row.payload,
         )
 
@@ -625,10 +627,11 @@ class CapabilityStatusImporter(Importer):
         row.payload = {"country": country, "capability": capability, "status": status, **evidence}
         return row
 
-    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+    def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         services.capability_status_create(
             user=user,
             reason=_("Imported from %(file)s, line %(line)d")
             % {"file": filename, "line": row.line},
+            import_batch=batch,
             **row.payload,
         )

@@ -234,6 +234,11 @@ class Reviewable(LockedModel):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Invented data from the demo data set.")
     )
+    # The SHA-256 of the file an import logged this record from ("" if not imported): the
+    # review queue filters by it and a verifier can verify a reviewed batch at once.
+    import_batch = models.CharField(
+        _("import batch"), max_length=64, blank=True, default="", db_index=True, editable=False
+    )
 
     objects = ReviewableQuerySet.as_manager()
 

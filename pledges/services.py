@@ -401,6 +401,7 @@ def pledge_event_create(
     pledge_text: PledgeText | None = None,
     is_demo: bool = False,
     reason: str = "",
+    import_batch: str = "",
 ) -> PledgeEvent:
     """Log a pledge status change with its evidence, as a draft awaiting verification."""
     permission_require(
@@ -424,6 +425,7 @@ def pledge_event_create(
             created_by=user,
             last_changed_by=user,
             is_demo=is_demo,
+            import_batch=import_batch,
         )
         if source_document is not None:
             event.source_document = source_document
@@ -470,6 +472,7 @@ def capability_status_create(
     note: str = "",
     is_demo: bool = False,
     reason: str = "",
+    import_batch: str = "",
 ) -> CapabilityStatus:
     permission_require(
         user=user,
@@ -489,6 +492,7 @@ def capability_status_create(
         created_by=user,
         last_changed_by=user,
         is_demo=is_demo,
+        import_batch=import_batch,
     )
     if source_document is not None:
         record.source_document = source_document
@@ -819,3 +823,32 @@ def demo_data_mark(*, seed: int, description: str) -> DemoDataSet:
     marker = DemoDataSet.objects.create(seed=seed, description=description)
     cache.delete(DEMO_CACHE_KEY)
     return marker
+
+
+@dataclass
+class BatchVerification:
+    verified: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (record, why)
+
+
+def batch_verify(*, items: list[tuple[models.Model, int]], user) -> BatchVerification:
+    """ "Verify this batch": each (record, the version the verifier saw) through record_verify.
+
+    Nothing is skipped for a batch: each record gets the permission, four eyes (over its
+    own author and history), the version check and its own rules, each in its own
+    transaction, and each verification is logged like a single one. A refused record (a
+    refusal is logged too) does not stop the others; the answer lists it and why.
+    """
+    result = BatchVerification()
+    for record, expected_lock_version in items:
+        try:
+            record_verify(record=record, user=user, expected_lock_version=expected_lock_version)
+        except StaleEditError:
+            result.refused.append((record, _("It changed since you loaded the batch.")))
+        except PermissionDenied as exc:
+            result.refused.append((record, str(exc)))
+        except ValidationError as exc:
+            result.refused.append((record, " ".join(exc.messages)))
+        else:
+            result.verified.append(record)
+    return result
