@@ -84,10 +84,14 @@ clean: ## Remove the virtualenv, node_modules, built assets and the demo databas
 BENCH_PORT ?= 8000
 NGINX_PORT ?= 8010
 
-.PHONY: serve bench
+.PHONY: serve bench bench-import
 
 serve: $(STAMP) $(ASSETS_STAMP) ## Serve with production settings (DEBUG=0, gunicorn) at http://$(HOST):$(PORT)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 bench: $(STAMP) $(ASSETS_STAMP) ## Load-test the public pages (wrk) against nginx; first-visit bytes of /map/
 	BENCH_PORT=$(BENCH_PORT) NGINX_PORT=$(NGINX_PORT) scripts/bench.sh
+
+bench-import: $(STAMP) ## Time preview and apply of a 195 x 21 capability import (throwaway SQLite unless BENCH_DATABASE_URL)
+	rm -f var/bench-import.sqlite3 && mkdir -p var
+	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(VENV)/bin/python scripts/bench_import.py

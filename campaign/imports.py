@@ -169,10 +169,11 @@ class PartnerImporter(Importer):
         row.payload = {**values_clean, "countries": countries}
         return row
 
-    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+    def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         partner_create(
             user=user,
             reason=_("Imported from %(file)s, line %(line)d")
             % {"file": filename, "line": row.line},
+            import_batch=batch,
             **row.payload,
         )

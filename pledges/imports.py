@@ -43,13 +43,7 @@ from pledges.names import country_keys, name_key
 from pledges.roles import IMPORT
 from pledges.services import permission_require
 from pledges.spreadsheets import csv_row
-
-XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, format, missing columns)."""
+from pledges.tables import NOT_AVAILABLE, ImportFileError, table_read
 
 
 class ImportRejected(Exception):
@@ -60,89 +54,10 @@ class ImportRejected(Exception):
         super().__init__(_("The file has bad rows; nothing was changed."))
 
 
-# --- Reading a table ----------------------------------------------------------------------------
-
-
-def header_key(text: Any) -> str:
-    text = str(text or "").replace("\ufeff", "").strip().lower()
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-def _cell(value: Any) -> str:
-    """A spreadsheet cell as text; Excel dates become ISO dates, whole numbers lose '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def table_read(*, content: bytes, filename: str = "") -> tuple[list[str], list[tuple[int, dict]]]:
-    """(headers, [(line number, {header: text})]) from CSV or XLSX bytes; blank rows skipped."""
-    if content.startswith(OLE_MAGIC):
-        raise ImportFileError(_("This is an old Excel (.xls) file: save it as .xlsx or CSV."))
-    rows = _xlsx_rows(content) if content.startswith(XLSX_MAGIC) else _csv_rows(content)
-    try:
-        _header_line, header = next(rows)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty.")) from None
-    headers = [header_key(h) for h in header]
-    result = []
-    for line, cells in rows:
-        texts = [_cell(c) for c in cells]
-        if not any(texts):
-            continue
-        record = {}
-        for index, name in enumerate(headers):
-            if name:
-                record[name] = texts[index] if index < len(texts) else ""
-        extra = [t for t in texts[len(headers) :] if t]
-        if extra:
-            record["__extra__"] = ", ".join(extra)
-        result.append((line, record))
-    return [h for h in headers if h], result
-
-
-def _csv_rows(content: bytes):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 text (byte %(position)d): save it as "
-                "'CSV UTF-8' or as .xlsx and upload it again."
-            )
-            % {"position": exc.start}
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _xlsx_rows(content: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise ImportFileError(_("This Excel file cannot be read: is it a valid .xlsx?")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        workbook.close()
-
-
 # --- Recognising values -----------------------------------------------------------------------
+
+
+NOT_AVAILABLE_KEYS = frozenset(name_key(mark) for mark in NOT_AVAILABLE)
 
 
 def country_index() -> dict[str, Country | None]:
@@ -153,6 +68,10 @@ def country_index() -> dict[str, Country | None]:
     index: dict[str, Country | None] = {}
     for country in Country.objects.all():
         for key in country_keys(country):  # the one list of names (pledges.names)
+            if key in NOT_AVAILABLE_KEYS:
+                # "NA" is Namibia's ISO2 code, and what spreadsheets write for "not
+                # available": it is never read as a state (Namibia is NAM or its name).
+                continue
             if key in index and index[key] is not None and index[key].pk != country.pk:
                 index[key] = None
             else:
@@ -163,7 +82,9 @@ def country_index() -> dict[str, Country | None]:
 def country_resolve(text: str, index: dict[str, Country | None]) -> Country:
     key = name_key(text)
     if not key:
-        raise ValidationError(_("The country is missing."))
+        raise ValidationError(
+            _("The country is missing (NA, N/A, - and ? mean 'not available'; Namibia is NAM).")
+        )
     if key not in index:
         raise ValidationError(
             _("Unknown country '%(text)s': use the ISO3 code, e.g. KEN.") % {"text": text}
@@ -179,6 +100,8 @@ def country_resolve(text: str, index: dict[str, Country | None]) -> Country:
 def choice_resolve(text: str, choices, *, what: str) -> str:
     """A choice by its value or its English label, case- and accent-insensitively."""
     key = name_key(text).replace(" ", "_")
+    if not key:
+        raise ValidationError(_("The %(what)s is missing.") % {"what": what})
     for value, label in choices:
         if key in {name_key(value).replace(" ", "_"), name_key(str(label)).replace(" ", "_")}:
             return value
@@ -188,14 +111,22 @@ def choice_resolve(text: str, choices, *, what: str) -> str:
     )
 
 
+# A date is ISO YYYY-MM-DD exactly (a real date cell of a workbook is read as one); never
+# the first ten characters of something longer, a week date or 20260301.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def date_parse(text: str, *, what: str, required: bool) -> dt.date | None:
+    """A date written YYYY-MM-DD, not in the future, not before 2000."""
     text = (text or "").strip()
     if not text:
         if required:
             raise ValidationError(_("The %(what)s is missing.") % {"what": what})
         return None
     try:
-        value = dt.date.fromisoformat(text[:10])
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        value = dt.date.fromisoformat(text)
     except ValueError:
         raise ValidationError(
             _("The %(what)s '%(text)s' is not a date: write it as YYYY-MM-DD.")
@@ -297,7 +228,7 @@ class Importer:
     def plan_row(self, *, line: int, values: dict[str, str], context: dict[str, Any]) -> RowPlan:
         raise NotImplementedError
 
-    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+    def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         raise NotImplementedError
 
     def template_csv(self) -> str:
@@ -308,14 +239,33 @@ class Importer:
         return out.getvalue()
 
 
-def import_plan(*, importer: Importer, content: bytes, filename: str = "") -> ImportPlan:
-    """The dry run: what each row would change, and every bad row with its reason."""
+FILENAME_MAX = 200
+_FILENAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def filename_clean(filename: str) -> str:
+    """The upload's name as it goes into a history reason and the security log: no control
+    characters (PostgreSQL stores no NUL, in text or JSON), no folders, at most 200 characters."""
+    name = _FILENAME_UNSAFE.sub(" ", str(filename or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    name = " ".join(name.split())
+    return name[:FILENAME_MAX]
+
+
+def import_plan(
+    *, importer: Importer, content: bytes, filename: str = "", sheet: str = ""
+) -> ImportPlan:
+    """The dry run: what each row would change, and every bad row with its reason.
+
+    `sheet` chooses the sheet of a workbook with data on more than one.
+    """
+    filename = filename_clean(filename)
     plan = ImportPlan(importer=importer.key, filename=filename)
     try:
-        headers, rows = table_read(content=content, filename=filename)
+        table = table_read(content=content, sheet=sheet)
     except ImportFileError as exc:
         plan.file_errors.append(str(exc))
         return plan
+    headers, rows = table.headers, table.rows
     known = {c.name for c in importer.columns}
     missing = [c.name for c in importer.columns if c.required and c.name not in headers]
     unknown = [h for h in headers if h not in known]
@@ -336,6 +286,9 @@ def import_plan(*, importer: Importer, content: bytes, filename: str = "") -> Im
         return plan
     context = importer.context()
     for line, values in rows:
+        if values.get("__short__"):
+            plan.rows.append(RowPlan(line=line, errors=[values["__short__"]]))
+            continue
         if values.get("__extra__"):
             plan.rows.append(
                 RowPlan(
@@ -350,26 +303,31 @@ def import_plan(*, importer: Importer, content: bytes, filename: str = "") -> Im
     return plan
 
 
-def import_apply(*, importer: Importer, content: bytes, filename: str, user) -> ImportPlan:
+def import_apply(
+    *, importer: Importer, content: bytes, filename: str, user, sheet: str = ""
+) -> ImportPlan:
     """Plan again and apply every row in one transaction; any bad row rejects the whole file.
 
     The import permission is checked here, and each row goes through the service that
     checks its own permission: an import can do nothing its user could not do by hand.
     """
     permission_require(user=user, permission=IMPORT, action="import")
+    filename = filename_clean(filename)
     with transaction.atomic():
-        plan = import_plan(importer=importer, content=content, filename=filename)
+        plan = import_plan(importer=importer, content=content, filename=filename, sheet=sheet)
         if not plan.ok:
             raise ImportRejected(plan)
+        batch = hashlib.sha256(content).hexdigest()
         for row in plan.to_apply:
-            importer.apply_row(row=row, user=user, filename=filename)
+            importer.apply_row(row=row, user=user, filename=filename, batch=batch)
         security_event_log(
             kind=SecurityEventKind.IMPORT,
             user=user,
             detail={
                 "importer": importer.key,
-                "filename": filename[:200],
-                "sha256": hashlib.sha256(content).hexdigest(),
+                "filename": filename,
+                "sheet": filename_clean(sheet),
+                "sha256": batch,
                 "rows_applied": len(plan.to_apply),
                 "rows_skipped": len(plan.skipped),
             },
@@ -497,8 +455,14 @@ class PledgeStatusImporter(Importer):
             row.skip = True
             row.change = _("The same change is already awaiting verification: skipped.")
             return row
+        try:
+            services.pledge_event_date_require(pledge=pledge, event_date=date)
+        except ValidationError as exc:
+            row.errors.extend(model_errors(exc))
         event = PledgeEvent(from_status=current, to_status=status, event_date=date, **evidence)
         _validate_instance(event, row, exclude=["pledge"])
+        if row.errors:
+            return row
         row.change = _("%(before)s → %(after)s on %(date)s (a draft, awaiting verification)") % {
             "before": before,
             "after": labels[status],
@@ -507,11 +471,12 @@ class PledgeStatusImporter(Importer):
         row.payload = {"country": country, "to_status": status, "event_date": date, **evidence}
         return row
 
-    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+    def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         services.pledge_event_create(
             user=user,
             reason=_("Imported from %(file)s, line %(line)d")
             % {"file": filename, "line": row.line},
+            import_batch=batch,
             **row.payload,
         )
 
@@ -634,10 +599,11 @@ class CapabilityStatusImporter(Importer):
         row.payload = {"country": country, "capability": capability, "status": status, **evidence}
         return row
 
-    def apply_row(self, *, row: RowPlan, user, filename: str) -> None:
+    def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         services.capability_status_create(
             user=user,
             reason=_("Imported from %(file)s, line %(line)d")
             % {"file": filename, "line": row.line},
+            import_batch=batch,
             **row.payload,
         )

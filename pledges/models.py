@@ -88,6 +88,7 @@ class ReviewableQuerySet(AuditedQuerySet):
 # feed and carriage return, plus DEL. PostgreSQL cannot store NUL at all (SQLite can), so a
 # NUL must be a clear validation error on every door, never an HTTP 500 on one database only.
 _FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WEB_SCHEMES = ("https://", "http://")
 
 
 def text_field_errors(instance: models.Model, *, exclude=None) -> dict[str, list[str]]:
@@ -108,6 +109,16 @@ def text_field_errors(instance: models.Model, *, exclude=None) -> dict[str, list
         if _FORBIDDEN_CONTROL.search(value):
             errors.setdefault(field.name, []).append(
                 str(_("This text contains a control character (such as NUL); remove it."))
+            )
+        if (
+            isinstance(field, models.URLField)
+            and value
+            and not value.lower().startswith(WEB_SCHEMES)
+        ):
+            # Django's URLField also lets ftp:// and ftps:// through; a public source or
+            # website is a web page every reader's browser opens.
+            errors.setdefault(field.name, []).append(
+                str(_("Enter a web address starting with https:// or http://."))
             )
         if (
             isinstance(field, models.TextField)
@@ -223,6 +234,11 @@ class Reviewable(LockedModel):
     )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Invented data from the demo data set.")
+    )
+    # The SHA-256 of the file an import logged this record from ("" if not imported): the
+    # review queue filters by it and a verifier can verify a reviewed batch at once.
+    import_batch = models.CharField(
+        _("import batch"), max_length=64, blank=True, default="", db_index=True, editable=False
     )
 
     objects = ReviewableQuerySet.as_manager()

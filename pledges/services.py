@@ -28,6 +28,7 @@ from pledges.models import (
     PledgeClause,
     PledgeClauseTranslation,
     PledgeEvent,
+    PledgeStatus,
     PledgeText,
     PledgeTextImmutableError,
     PledgeTextStatus,
@@ -376,6 +377,36 @@ def pledge_get_or_create(
     return pledge
 
 
+def pledge_event_date_require(*, pledge: Pledge | None, event_date: dt.date) -> None:
+    """A status change is never dated before the state's latest verified change.
+
+    The public changelog is a chain: each change starts from the status before it. A change
+    dated before the latest verified one would start from a status that did not exist at its
+    date (and the status after it would not follow from it), so it is refused, at logging
+    and again at verification, for every door (the staff form, an import, the admin). A
+    correction of the past is a new change dated today that says so in its note.
+    """
+    if pledge is None or pledge.status_date is None or event_date is None:
+        return
+    if event_date < pledge.status_date:
+        labels = dict(PledgeStatus.choices)
+        raise ValidationError(
+            {
+                "event_date": _(
+                    "This change is dated %(date)s, before the latest verified change "
+                    "(%(status)s on %(latest)s): the changelog would show a status that did "
+                    "not exist then. Date it on or after %(latest)s, and say in the note "
+                    "what it corrects."
+                )
+                % {
+                    "date": event_date.isoformat(),
+                    "status": labels.get(pledge.status, pledge.status),
+                    "latest": pledge.status_date.isoformat(),
+                }
+            }
+        )
+
+
 def pledge_event_create(
     *,
     country: Country,
@@ -391,6 +422,7 @@ def pledge_event_create(
     pledge_text: PledgeText | None = None,
     is_demo: bool = False,
     reason: str = "",
+    import_batch: str = "",
 ) -> PledgeEvent:
     """Log a pledge status change with its evidence, as a draft awaiting verification."""
     permission_require(
@@ -400,6 +432,7 @@ def pledge_event_create(
         pledge = pledge_get_or_create(
             country=country, pledge_text=pledge_text or pledge_text_current(), is_demo=is_demo
         )
+        pledge_event_date_require(pledge=pledge, event_date=event_date)
         event = PledgeEvent(
             pledge=pledge,
             from_status=pledge.status,
@@ -413,6 +446,7 @@ def pledge_event_create(
             created_by=user,
             last_changed_by=user,
             is_demo=is_demo,
+            import_batch=import_batch,
         )
         if source_document is not None:
             event.source_document = source_document
@@ -425,8 +459,13 @@ def pledge_event_verify(*, event: PledgeEvent, user, expected_lock_version: int)
     review_allowed_require(record=event, user=user, action="verify")
     with transaction.atomic():
         event = PledgeEvent.objects.select_for_update().select_related("pledge").get(pk=event.pk)
-        review_verify(event, user=user, expected_lock_version=expected_lock_version)
         pledge = Pledge.objects.select_for_update().get(pk=event.pledge_id)
+        # Another change may have been verified since this one was logged: it must still
+        # come after the latest verified one, and it starts from the status as it is now.
+        if event.review_state == ReviewState.DRAFT:
+            pledge_event_date_require(pledge=pledge, event_date=event.event_date)
+            event.from_status = pledge.status
+        review_verify(event, user=user, expected_lock_version=expected_lock_version)
         latest = pledge.events.public().order_by("-event_date", "-verified_at").first()
         if latest is not None and (pledge.status, pledge.status_date) != (
             latest.to_status,
@@ -454,6 +493,7 @@ def capability_status_create(
     note: str = "",
     is_demo: bool = False,
     reason: str = "",
+    import_batch: str = "",
 ) -> CapabilityStatus:
     permission_require(
         user=user,
@@ -473,6 +513,7 @@ def capability_status_create(
         created_by=user,
         last_changed_by=user,
         is_demo=is_demo,
+        import_batch=import_batch,
     )
     if source_document is not None:
         record.source_document = source_document
@@ -1088,3 +1129,32 @@ def pledge_text_verify(*, text: PledgeText, user, expected_lock_version: int) ->
         review_verify(text, user=user, expected_lock_version=expected_lock_version)
         public_change_announce()
     return text
+
+
+@dataclass
+class BatchVerification:
+    verified: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (record, why)
+
+
+def batch_verify(*, items: list[tuple[models.Model, int]], user) -> BatchVerification:
+    """ "Verify this batch": each (record, the version the verifier saw) through record_verify.
+
+    Nothing is skipped for a batch: each record gets the permission, four eyes (over its
+    own author and history), the version check and its own rules, each in its own
+    transaction, and each verification is logged like a single one. A refused record (a
+    refusal is logged too) does not stop the others; the answer lists it and why.
+    """
+    result = BatchVerification()
+    for record, expected_lock_version in items:
+        try:
+            record_verify(record=record, user=user, expected_lock_version=expected_lock_version)
+        except StaleEditError:
+            result.refused.append((record, _("It changed since you loaded the batch.")))
+        except PermissionDenied as exc:
+            result.refused.append((record, str(exc)))
+        except ValidationError as exc:
+            result.refused.append((record, " ".join(exc.messages)))
+        else:
+            result.verified.append(record)
+    return result

@@ -195,6 +195,15 @@ class ImportUploadForm(forms.Form):
         label=_("CSV or Excel (.xlsx) file"),
         help_text=_("UTF-8 (with or without BOM), comma or semicolon separated; up to 5 MB."),
     )
+    sheet = forms.CharField(
+        label=_("Sheet (Excel only)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "The name of the sheet to import, when the workbook has data on more than one "
+            "sheet; leave empty otherwise."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -41,6 +41,9 @@ class ReviewKind:
     summary: Callable[[Any], str]
     select_related: tuple[str, ...] = ()
     country_iso3: Callable[[Any], str | None] = lambda record: None
+    # The lookup of the M49 region of the record's country(ies), for the queue's filter
+    # ("": this kind has no region, and a region filter leaves it out).
+    region_lookup: str = ""
     # Fields shown to the verifier and compared when a draft changed under them.
     fields: tuple[str, ...] = ()
     # Where the author revises a draft of this kind (None: not in the workspace).
@@ -96,6 +99,7 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
     for kind in (
         ReviewKind(
             key="pledge-event",
+            region_lookup="pledge__country__region",
             label=_("Pledge status change"),
             model=PledgeEvent,
             summary=lambda r: (
@@ -110,6 +114,7 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
         ),
         ReviewKind(
             key="capability-status",
+            region_lookup="country__region",
             label=_("MNR capability status"),
             model=CapabilityStatus,
             summary=lambda r: f"{r.country.short_name} · {r.capability}: {r.get_status_display()}",
@@ -120,6 +125,7 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
         ),
         ReviewKind(
             key="national-strategy",
+            region_lookup="country__region",
             label=_("National strategy"),
             model=NationalStrategy,
             summary=lambda r: f"{r.country.short_name}: {r.get_status_display()} — {r.title}",
@@ -139,6 +145,7 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
         ),
         ReviewKind(
             key="partner",
+            region_lookup="countries__region",
             label=_("Partner"),
             model=Partner,
             summary=lambda r: f"{r.name} ({r.get_partner_type_display()})",

@@ -186,19 +186,61 @@ def _records_of_kind(kind: ReviewKind) -> QuerySet:
     return records
 
 
-def _keys_union(filters: Q, *, exclude: Q | None = None) -> QuerySet:
+@dataclass(frozen=True)
+class QueueFilters:
+    """The review queue's filters, from the query string; empty values filter nothing."""
+
+    kind: str = ""
+    region: str = ""
+    author: str = ""  # a username
+    batch: str = ""  # an import batch: the SHA-256 of the imported file
+
+    @classmethod
+    def from_query(cls, query) -> QueueFilters:
+        values = {name: str(query.get(name, "")).strip()[:100] for name in cls.__annotations__}
+        if values["kind"] not in REVIEW_KINDS:
+            values["kind"] = ""
+        return cls(**values)
+
+    def __bool__(self) -> bool:
+        return any((self.kind, self.region, self.author, self.batch))
+
+
+def _keys_union(
+    filters: Q, *, exclude: Q | None = None, narrow: QueueFilters | None = None
+) -> QuerySet:
     """(kind, pk, created_at) of every reviewable record matching, oldest first: one query."""
     parts = []
+    narrow = narrow or QueueFilters()
     for kind in REVIEW_KINDS.values():
+        if narrow.kind and kind.key != narrow.kind:
+            continue
+        if narrow.region and not kind.region_lookup:
+            continue
         records = kind.model._default_manager.filter(filters)
         if exclude is not None:
             records = records.exclude(exclude)
+        if narrow.author:
+            records = records.filter(created_by__username=narrow.author)
+        if narrow.batch:
+            records = records.filter(import_batch=narrow.batch)
+        if narrow.region:
+            # a subquery, so that a partner working in several states of it counts once
+            records = records.filter(
+                pk__in=kind.model._default_manager.filter(
+                    **{kind.region_lookup: narrow.region}
+                ).values("pk")
+            )
         parts.append(
             records.order_by()
             .annotate(kind_key=Value(kind.key, output_field=CharField()))
             .values_list("kind_key", "pk", "created_at")
         )
+    if not parts:
+        return REVIEW_KINDS["revision"].model._default_manager.none().values_list("pk")
     first, *rest = parts
+    if not rest:
+        return first.order_by("created_at", "pk")
     return first.union(*rest, all=True).order_by("created_at", "pk")
 
 
@@ -219,15 +261,40 @@ def _review_page(keys: QuerySet, *, user, page: Any, per_page: int) -> Page:
     return page_obj
 
 
-def review_queue(*, user, page: Any = 1, per_page: int = QUEUE_PAGE_SIZE) -> Page:
-    """Drafts awaiting verification that `user` neither logged nor last changed."""
+def review_queue(
+    *, user, page: Any = 1, per_page: int = QUEUE_PAGE_SIZE, filters: QueueFilters | None = None
+) -> Page:
+    """Drafts awaiting verification that `user` neither logged nor last changed, narrowed by
+    kind, region, author or import batch."""
     mine = Q(created_by=user) | Q(last_changed_by=user)
     return _review_page(
-        _keys_union(Q(review_state=ReviewState.DRAFT), exclude=mine),
+        _keys_union(Q(review_state=ReviewState.DRAFT), exclude=mine, narrow=filters),
         user=user,
         page=page,
         per_page=per_page,
     )
+
+
+def batch_drafts(*, user, batch: str) -> list[ReviewItem]:
+    """Every draft of an import batch that `user` could review, oldest first (the page shows
+    them all before "Verify this batch"; the service checks each one again)."""
+    if not batch:
+        return []
+    mine = Q(created_by=user) | Q(last_changed_by=user)
+    keys = list(
+        _keys_union(
+            Q(review_state=ReviewState.DRAFT), exclude=mine, narrow=QueueFilters(batch=batch)
+        )
+    )
+    wanted: dict[str, list[int]] = {}
+    for key, pk, _created in keys:
+        wanted.setdefault(key, []).append(pk)
+    fetched = {key: _records_of_kind(REVIEW_KINDS[key]).in_bulk(pks) for key, pks in wanted.items()}
+    return [
+        review_item(kind=REVIEW_KINDS[key], record=fetched[key][pk], user=user)
+        for key, pk, _created in keys
+        if pk in fetched[key]
+    ]
 
 
 def drafts_of(*, user, page: Any = 1, per_page: int = QUEUE_PAGE_SIZE) -> Page:

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("drafts/<str:kind>/<int:pk>/edit/", views.draft_edit, name="draft_edit"),
     path("review/", views.review_queue, name="review_queue"),
+    path("review/batch/verify/", views.review_batch_verify, name="review_batch_verify"),
     path("review/<str:kind>/<int:pk>/", views.review_detail, name="review_detail"),
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -288,8 +289,60 @@ def draft_edit(request, kind: str, pk: int):
 @staff_page(*REGISTRY_VIEW, VERIFY)
 @require_safe
 def review_queue(request):
-    page = staff_selectors.review_queue(user=request.user, page=request.GET.get("page", 1))
-    return staff_render(request, "staff/review_queue.html", {"items": page})
+    """The queue, narrowed by kind, region, author or import batch; for a batch, every draft
+    of it the verifier may check, with "Verify this batch"."""
+    filters = staff_selectors.QueueFilters.from_query(request.GET)
+    if filters.region not in selectors.M49_REGIONS:
+        filters = staff_selectors.QueueFilters(**{**filters.__dict__, "region": ""})
+    page = staff_selectors.review_queue(
+        user=request.user, page=request.GET.get("page", 1), filters=filters
+    )
+    context = {
+        "items": page,
+        "filters": filters,
+        "kinds": REVIEW_KINDS.values(),
+        "regions": selectors.M49_REGIONS,
+        "page_query": urlencode({k: v for k, v in filters.__dict__.items() if v}) + "&"
+        if filters
+        else "",
+        "batch_items": staff_selectors.batch_drafts(user=request.user, batch=filters.batch)
+        if filters.batch
+        else [],
+    }
+    return staff_render(request, "staff/review_queue.html", context)
+
+
+@staff_page(*REGISTRY_VIEW, VERIFY)
+@require_POST
+def review_batch_verify(request):
+    """Verify the drafts of an import batch the verifier was shown, each through the
+    four-eyes service (pledges.services.batch_verify): each checked, each logged."""
+    batch = request.POST.get("batch", "")[:100]
+    seen: dict[tuple[str, int], int] = {}
+    for token in request.POST.getlist("item"):
+        kind, _sep, rest = token.partition(":")
+        pk, _sep, version = rest.partition(":")
+        if pk.isdigit() and version.isdigit():
+            seen[(kind, int(pk))] = int(version)
+    items = [
+        (item.record, seen[(item.kind.key, item.record.pk)])
+        for item in staff_selectors.batch_drafts(user=request.user, batch=batch)
+        if (item.kind.key, item.record.pk) in seen
+    ]
+    result = services.batch_verify(items=items, user=request.user)
+    if result.verified:
+        messages.success(
+            request,
+            _("Verified %(count)d changes of the batch, each one logged.")
+            % {"count": len(result.verified)},
+        )
+    for record, why in result.refused:
+        messages.error(
+            request, _("Not verified: %(record)s: %(why)s") % {"record": record, "why": why}
+        )
+    if not items:
+        messages.error(request, _("Nothing to verify: load the batch again."))
+    return redirect(reverse("staff:review_queue") + "?" + urlencode({"batch": batch}))
 
 
 @staff_page(*REGISTRY_VIEW, on_get=(VERIFY,))
@@ -460,7 +513,8 @@ def import_upload(request, kind: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        plan = import_plan(importer=importer, content=content, filename=upload.name)
+        sheet = form.cleaned_data["sheet"]
+        plan = import_plan(importer=importer, content=content, filename=upload.name, sheet=sheet)
         # The file waits in the (server-side) session until applied: never in public media.
         sha256 = hashlib.sha256(content).hexdigest()
         request.session[IMPORT_SESSION_KEY] = {
@@ -468,6 +522,7 @@ def import_upload(request, kind: str):
             "filename": upload.name,
             "content": base64.b64encode(content).decode("ascii"),
             "sha256": sha256,
+            "sheet": sheet,
         }
     return staff_render(
         request,
@@ -491,7 +546,11 @@ def import_apply_view(request, kind: str):
     content = base64.b64decode(staged["content"])
     try:
         plan = import_apply(
-            importer=importer, content=content, filename=staged["filename"], user=request.user
+            importer=importer,
+            content=content,
+            filename=staged["filename"],
+            user=request.user,
+            sheet=staged.get("sheet", ""),
         )
     except ImportRejected as exc:
         return staff_render(

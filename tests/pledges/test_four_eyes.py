@@ -95,7 +95,12 @@ def test_an_older_verified_event_does_not_override_a_newer_status(alice, bob):
         **event_kwargs(to_status=PledgeStatus.IN_DIALOGUE, event_date=dt.date(2026, 1, 1)),
     )
     services.pledge_event_verify(event=newer, user=bob, expected_lock_version=newer.lock_version)
-    services.pledge_event_verify(event=older, user=bob, expected_lock_version=older.lock_version)
+    # an older change can no longer be verified (issue 13): it would make the changelog show
+    # "No information → In dialogue" on 2026-01-01 after "Pledged" on 2026-05-01
+    with pytest.raises(ValidationError, match="before the latest verified change"):
+        services.pledge_event_verify(
+            event=older, user=bob, expected_lock_version=older.lock_version
+        )
     assert Pledge.objects.get(country__iso3="KEN").status == "pledged"
 
 

@@ -67,6 +67,7 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "draft_edit": (EDITORS, 200),  # their own draft
     "review_queue": (VERIFIERS, 200),
     "review_detail": (VERIFIERS, 200),  # someone else's draft, of every kind
+    "review_batch_verify": (VERIFIERS, 405),  # POST only
     "partner_list": (REGISTRY, 200),
     "partner_edit": (REGISTRY, 200),  # the form only for those who may change partners
     "import_index": (EDITORS, 200),
@@ -96,6 +97,7 @@ POST_ALLOWED: dict[str, tuple[set[str], int]] = {
     "national_strategy_new": (EDITORS, 302),
     "draft_edit": (EDITORS, 302),
     "review_detail": (VERIFIERS, 302),
+    "review_batch_verify": (VERIFIERS, 302),  # an unknown batch: back to the queue
     "partner_edit": (EDITORS, 302),
     "import_upload": (EDITORS, 200),  # the preview: nothing changes until applied
     "import_apply": (EDITORS, 302),  # nothing staged: back to the upload
@@ -258,6 +260,8 @@ def post_data(name: str, kwargs: dict, records: dict) -> dict:
         return {"file": upload}
     if name == "import_apply":
         return {"sha256": "0" * 64}
+    if name == "review_batch_verify":
+        return {"batch": "0" * 64}
     if name in ("engagement_new", "engagement_edit"):
         data = {
             "country": "KEN",
