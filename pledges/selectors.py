@@ -21,6 +21,7 @@ from pledges.models import (
     MNRDomain,
     NationalStrategy,
     Pledge,
+    PledgeClause,
     PledgeEvent,
     PledgeStatus,
     PledgeText,
@@ -530,4 +531,42 @@ def evidence_document_get(*, user, name: str) -> EvidenceDocument | None:
         filename=evidence_download_name(name),
         content_type=evidence_content_type(name),
         is_public=is_public,
+    )
+
+
+# --- The pledge text, public side -------------------------------------------------------------
+
+
+def pledge_texts_public() -> list[PledgeText]:
+    """Every published version of the pledge text, newest first (one query)."""
+    return list(PledgeText.objects.public().order_by("-version"))
+
+
+def pledge_text_public_get(*, version: int) -> PledgeText | None:
+    """A published version with its clauses and their translations (three queries), or
+    None when the version is missing or not published (the same answer: no leak)."""
+    return (
+        PledgeText.objects.public()
+        .filter(version=version)
+        .prefetch_related(
+            Prefetch(
+                "clauses",
+                queryset=PledgeClause.objects.order_by("number").prefetch_related("translations"),
+            )
+        )
+        .first()
+    )
+
+
+def pledge_texts_public_with_clauses() -> list[PledgeText]:
+    """Every published version with its clauses and translations, oldest first (open data)."""
+    return list(
+        PledgeText.objects.public()
+        .order_by("version")
+        .prefetch_related(
+            Prefetch(
+                "clauses",
+                queryset=PledgeClause.objects.order_by("number").prefetch_related("translations"),
+            )
+        )
     )
