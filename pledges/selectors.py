@@ -558,9 +558,10 @@ def pledge_text_public_get(*, version: int) -> PledgeText | None:
     )
 
 
-def pledge_texts_public_with_clauses() -> list[PledgeText]:
-    """Every published version with its clauses and translations, oldest first (open data)."""
-    return list(
+def pledge_texts_public_with_clauses() -> QuerySet[PledgeText]:
+    """Every published version with its clauses and translations, oldest first (open data:
+    three queries whatever the number of versions and clauses)."""
+    return (
         PledgeText.objects.public()
         .order_by("version")
         .prefetch_related(

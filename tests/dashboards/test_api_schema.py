@@ -36,7 +36,7 @@ def test_every_operation_documents_every_status_it_can_return(client):
     operations = [
         (path, op) for path, item in schema["paths"].items() for method, op in item.items()
     ]
-    assert len(operations) == 12
+    assert len(operations) == 14
     for path, op in operations:
         codes = set(op["responses"])
         assert {"200", "304", "429"} <= codes, path
@@ -82,4 +82,4 @@ def test_schemathesis_finds_nothing(live_server, alice, bob, settings, tmp_path)
     # then
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
-    assert "12 selected / 12 total" in output
+    assert "14 selected / 14 total" in output
