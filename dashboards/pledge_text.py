@@ -18,8 +18,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from pledges.diff import pledge_text_diff
-from pledges.selectors import pledge_text_public_get, pledge_texts_public
+from pledges.selectors import (
+    pledge_text_public_get,
+    pledge_text_versions_diff,
+    pledge_texts_public,
+)
 
 
 @dataclass
@@ -158,7 +161,7 @@ def pledge_compare(request):
         )
     old = _published_or_404(form.cleaned_data["from_"])
     new = _published_or_404(form.cleaned_data["to"])
-    diff = pledge_text_diff(list(old.clauses.all()), list(new.clauses.all()))
+    diff = pledge_text_versions_diff(old=old, new=new)
     return render(
         request,
         "dashboards/pledge/compare.html",

@@ -571,3 +571,11 @@ def pledge_texts_public_with_clauses() -> QuerySet[PledgeText]:
             )
         )
     )
+
+
+def pledge_text_versions_diff(*, old: PledgeText, new: PledgeText):
+    """What changed from `old` to `new`, clause by clause (pledges.diff), from the clauses
+    already prefetched by pledge_text_public_get (no query)."""
+    from pledges.diff import pledge_text_diff
+
+    return pledge_text_diff(list(old.clauses.all()), list(new.clauses.all()))
