@@ -40,7 +40,7 @@ from dashboards.records import (
     public_data,
 )
 from dashboards.snapshot import snapshot_current
-from pledges.selectors import demo_data_present
+from pledges.selectors import demo_data_present, pledge_texts_public_with_clauses
 from pledges.spreadsheets import csv_cell, xlsx_row
 
 logger = logging.getLogger(__name__)
@@ -251,6 +251,41 @@ TABLES: tuple[Table, ...] = (
         (F("number", "integer", _("Outcome number.")), F("title", "string", _("Outcome."))),
     ),
     Table(
+        "pledge_texts",
+        _("Every published version of the pledge text (one row each); drafts are never here."),
+        (
+            F("version", "integer", _("Version number: the key of a version in every table.")),
+            F("title", "string", _("Title of the version.")),
+            F("status", "string", _("open (for children's suggestions), final, or draft.")),
+            F("changelog", "string", _("What changed in this version.")),
+            F("published_on", "date", _("When the version was published (four eyes).")),
+            F("final_on", "date", _("When the version became final, if it has.")),
+            F("is_placeholder", "boolean", _("True for a provisional text, not the agreed one.")),
+            F("is_demo", "boolean", _("True for invented demo data.")),
+        ),
+    ),
+    Table(
+        "pledge_clauses",
+        _(
+            "The clauses of every published version: one row per clause in English (language "
+            "en) and one per clause and translation into another UN language."
+        ),
+        (
+            F("version", "integer", _("Version of the pledge text.")),
+            F("key", "string", _("The clause's identity across versions.")),
+            F("number", "integer", _("Its place in the version (1, 2, …).")),
+            F("language", "string", _("en, or the UN language of a translation.")),
+            F("formal_text", "string", _("The formal wording.")),
+            F("child_text", "string", _("The child-friendly wording.")),
+            F("change_note", "string", _("What changed since the previous version, and why.")),
+            F(
+                "translation_outdated",
+                "boolean",
+                _("For a translation: true when the English changed after it was made."),
+            ),
+        ),
+    ),
+    Table(
         "campaign",
         _("Campaign progress (one row), from verified statuses only."),
         (
@@ -370,11 +405,54 @@ def _event_row(event: EventRecord) -> dict:
     }
 
 
+def _pledge_text_rows() -> tuple[list[dict], list[dict]]:
+    """Published versions and their clauses (three queries: versions, clauses, translations)."""
+    texts, clauses = [], []
+    for text in pledge_texts_public_with_clauses():
+        texts.append(
+            {
+                "version": text.version,
+                "title": text.title,
+                "status": text.status,
+                "changelog": text.changelog,
+                "published_on": _date(text.published_on),
+                "final_on": _date(text.final_on),
+                "is_placeholder": text.is_placeholder,
+                "is_demo": text.is_demo,
+            }
+        )
+        for clause in text.clauses.all():
+            base = {"version": text.version, "key": clause.key, "number": clause.number}
+            clauses.append(
+                {
+                    **base,
+                    "language": "en",
+                    "formal_text": clause.formal_text,
+                    "child_text": clause.child_text,
+                    "change_note": clause.change_note,
+                    "translation_outdated": None,
+                }
+            )
+            for rendering in clause.translations.all():
+                clauses.append(
+                    {
+                        **base,
+                        "language": rendering.language,
+                        "formal_text": rendering.formal_text,
+                        "child_text": rendering.child_text,
+                        "change_note": "",
+                        "translation_outdated": rendering.is_outdated,
+                    }
+                )
+    return texts, clauses
+
+
 def dataset_tables() -> dict[str, list[dict]]:
     """Every public table as rows of plain values: the public records (dashboards.records)."""
     public = public_data()
     partners = public.partners
     progress = campaign_progress()
+    pledge_texts, pledge_clauses = _pledge_text_rows()
     return {
         "countries": [_country_row(c) for c in public.countries],
         "capability_statuses": [
@@ -422,6 +500,8 @@ def dataset_tables() -> dict[str, list[dict]]:
             {"partner": p.slug, "outcome": number} for p in partners for number in p.outcomes
         ],
         "outcomes": [{"number": o.number, "title": o.title} for o in outcome_list()],
+        "pledge_texts": pledge_texts,
+        "pledge_clauses": pledge_clauses,
         "campaign": [
             {
                 "name": progress.name,

@@ -133,6 +133,9 @@ def _pledge(pledge: PledgeRecord) -> dict:
         "office": pledge.signed_by_office,
         "note": pledge.public_note,
         "demo": pledge.is_demo,
+        # The version of the pledge text the status refers to (a published one: pledges are
+        # made to the current text); the country page links /pledge/v/<n>/.
+        "text_version": pledge.pledge_text_version if pledge.verified else None,
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from dashboards import evidence, feeds, views
+from dashboards import evidence, feeds, pledge_text, views
 
 app_name = "dashboards"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     re_path(r"^map/states\.(?P<fmt>csv|xlsx|json)$", views.states_download, name="states_download"),
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
+    path("pledge/", pledge_text.pledge_current, name="pledge"),
+    path("pledge/v/<int:version>/", pledge_text.pledge_version, name="pledge_version"),
+    path("pledge/v/<int:version>/print/", pledge_text.pledge_print, name="pledge_print"),
+    path("pledge/compare/", pledge_text.pledge_compare, name="pledge_compare"),
     path("embed/map/", views.embed_map, name="embed_map"),
     path("live/", views.live_wall, name="live_wall"),
     path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),

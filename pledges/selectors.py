@@ -21,6 +21,7 @@ from pledges.models import (
     MNRDomain,
     NationalStrategy,
     Pledge,
+    PledgeClause,
     PledgeEvent,
     PledgeStatus,
     PledgeText,
@@ -531,3 +532,50 @@ def evidence_document_get(*, user, name: str) -> EvidenceDocument | None:
         content_type=evidence_content_type(name),
         is_public=is_public,
     )
+
+
+# --- The pledge text, public side -------------------------------------------------------------
+
+
+def pledge_texts_public() -> list[PledgeText]:
+    """Every published version of the pledge text, newest first (one query)."""
+    return list(PledgeText.objects.public().order_by("-version"))
+
+
+def pledge_text_public_get(*, version: int) -> PledgeText | None:
+    """A published version with its clauses and their translations (three queries), or
+    None when the version is missing or not published (the same answer: no leak)."""
+    return (
+        PledgeText.objects.public()
+        .filter(version=version)
+        .prefetch_related(
+            Prefetch(
+                "clauses",
+                queryset=PledgeClause.objects.order_by("number").prefetch_related("translations"),
+            )
+        )
+        .first()
+    )
+
+
+def pledge_texts_public_with_clauses() -> QuerySet[PledgeText]:
+    """Every published version with its clauses and translations, oldest first (open data:
+    three queries whatever the number of versions and clauses)."""
+    return (
+        PledgeText.objects.public()
+        .order_by("version")
+        .prefetch_related(
+            Prefetch(
+                "clauses",
+                queryset=PledgeClause.objects.order_by("number").prefetch_related("translations"),
+            )
+        )
+    )
+
+
+def pledge_text_versions_diff(*, old: PledgeText, new: PledgeText):
+    """What changed from `old` to `new`, clause by clause (pledges.diff), from the clauses
+    already prefetched by pledge_text_public_get (no query)."""
+    from pledges.diff import pledge_text_diff
+
+    return pledge_text_diff(list(old.clauses.all()), list(new.clauses.all()))

@@ -32,9 +32,11 @@ from dashboards import exports
 from dashboards.pagecache import page_cache_clear
 from dashboards.snapshot import snapshot_build
 from pledges import services
-from pledges.models import Capability, Pledge, PledgeEvent, ReviewState, Revision
+from pledges.models import Capability, Pledge, PledgeEvent, PledgeText, ReviewState, Revision
 from pledges.roles import Role
 from tests.factories import UserFactory, country
+from tests.pledge_texts import fresh, next_version
+from tests.pledge_texts import publish as publish_text
 from tests.staff import with_role
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,7 @@ DRAFT = {
     "revision of a pledge": "zqdraftrevpledge",
     "engagement (staff only)": "zqstaffengagement",
     "staff identity": "zqstaffperson",
+    "pledge text version": "zqdraftpledgetext",
 }
 PUBLIC = {
     "event": "zqpublicevent",
@@ -57,6 +60,8 @@ PUBLIC = {
     "national strategy": "zqpublicstrategy",
     "partner": "zqpublicpartner",
 }
+# A published version of the pledge text (issue 9): on the pledge pages, the API, the exports.
+PUBLIC_TEXT = "zqpublicpledgetext"
 # KEN: verified data of every kind, each with a draft on top. UGA: drafts only. TZA: a
 # returned change only. TUV: where a draft revision would add a published partner.
 BOTH, DRAFT_ONLY, RETURNED_ONLY, REVISION_ONLY = "KEN", "UGA", "TZA", "TUV"
@@ -214,6 +219,44 @@ def world(db):
             "public_note": DRAFT["revision of a pledge"],
         },
     )
+    # issue 9: version 2 of the pledge text published, version 3 a draft with markers in
+    # every text field (title, changelog, clauses, change notes, a translation)
+    v2 = next_version(editor=author, title=f"Pledge {PUBLIC_TEXT}", changelog=PUBLIC_TEXT)
+    services.pledge_clause_add(
+        text=v2,
+        user=author,
+        expected_lock_version=fresh(v2).lock_version,
+        formal_text=f"We commit to {PUBLIC_TEXT}.",
+        child_text=f"We will {PUBLIC_TEXT}.",
+        change_note=PUBLIC_TEXT,
+    )
+    publish_text(v2, verifier=verifier)
+    marker = DRAFT["pledge text version"]
+    v3 = next_version(editor=author, title=f"Pledge {marker}", changelog=marker)
+    first = fresh(v3).clauses.get(number=1)
+    services.pledge_clause_update(
+        clause=first,
+        user=author,
+        expected_lock_version=fresh(v3).lock_version,
+        formal_text=f"{first.formal_text} {marker} formal",
+        child_text=f"{first.child_text} {marker} child",
+        change_note=f"{marker} note",
+    )
+    services.pledge_clause_add(
+        text=v3,
+        user=author,
+        expected_lock_version=fresh(v3).lock_version,
+        formal_text=f"We commit to {marker}.",
+        child_text=f"We will {marker}.",
+    )
+    services.pledge_clause_translation_set(
+        clause=fresh(v3).clauses.get(number=1),
+        user=author,
+        expected_lock_version=fresh(v3).lock_version,
+        language="fr",
+        formal_text=f"{marker} formel",
+        child_text=f"{marker} enfant",
+    )
     engagement_create(
         user=author,
         country=ken,
@@ -226,6 +269,8 @@ def world(db):
     # the world is as described: drafts are drafts, the revisions are open
     assert Revision.objects.filter(review_state=ReviewState.DRAFT).count() == 2
     assert Engagement.objects.count() == 1
+    assert list(PledgeText.objects.public().values_list("version", flat=True)) == [2, 1]
+    assert PledgeText.objects.exclude(review_state=ReviewState.VERIFIED).get().version == 3
     # every public surface is read afresh from the database
     cache.clear()
     page_cache_clear()
@@ -329,6 +374,37 @@ def test_no_public_page_shows_a_draft(world, client):
     assert _missing_public(kenya) == []
 
 
+# issue 9: the pledge text pages, the published versions (200) and the draft's (404).
+PLEDGE_PAGES = ["/pledge/", "/pledge/v/1/", "/pledge/v/2/", "/pledge/v/2/print/"]
+PLEDGE_COMPARE = ["/pledge/compare/?from=1&to=2", "/pledge/compare/?from=2&to=1"]
+PLEDGE_DRAFT_PAGES = [
+    "/pledge/v/3/",
+    "/pledge/v/3/print/",
+    "/pledge/compare/?from=2&to=3",
+    "/pledge/compare/?from=3&to=1",
+]
+
+
+def test_no_pledge_text_page_shows_a_draft_version(world, client):
+    # issue 9: a draft version of the pledge text is on no page: not as the current text,
+    # not in the list of versions, not in a diff, not at its own URL (404, as a missing one)
+    for path in PLEDGE_PAGES + PLEDGE_COMPARE:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = _body(response)
+        assert _leaks(body) == [], path
+        assert PUBLIC_TEXT in body.decode(), path
+        assert "/pledge/v/3/" not in body.decode(), path
+    for path in PLEDGE_DRAFT_PAGES:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert _leaks(_body(response)) == [], path
+    assert _body(client.get("/pledge/v/3/")) == _body(client.get("/pledge/v/4/"))
+    # the compare form offers published versions only
+    assert 'value="3"' not in _body(client.get("/pledge/")).decode()
+    assert 'value="3"' not in _body(client.get("/pledge/compare/?from=x")).decode()
+
+
 def test_no_feed_shows_a_draft(world, client):
     # issue 11: the Atom feeds, overall, per state and per region
     paths = ["/feeds/changes.atom", "/feeds/regions/Africa.atom"]
@@ -415,6 +491,8 @@ def _api_paths(world) -> dict[str, list[str]]:
         "partner-detail": [
             f"/api/v1/partners/{slug}/" for slug in ("unicef", DRAFT["partner"], PUBLIC["partner"])
         ],
+        "pledge-text-list": ["/api/v1/pledge-texts/", "/api/v1/pledge-texts/?ordering=-version"],
+        "pledge-text-detail": [f"/api/v1/pledge-texts/{n}/" for n in (1, 2, 3)],
         "campaign": ["/api/v1/campaign/"],
         "snapshot": ["/api/v1/snapshot/"],
         "schema": ["/api/schema/"],
@@ -448,6 +526,7 @@ def test_no_api_endpoint_shows_a_draft(world):
             assert _leaks(body) == [], path
             seen.append(body.decode())
     assert _missing_public("\n".join(seen)) == []
+    assert PUBLIC_TEXT in "\n".join(seen)
 
 
 def test_api_filters_do_not_count_drafts(world):
@@ -512,6 +591,7 @@ def test_no_export_holds_a_draft(world, client, settings, tmp_path):
     for name, text in texts.items():
         assert _leaks(text) == [], name
         assert _missing_public(text) == [], name
+        assert PUBLIC_TEXT in text, name  # issue 9: the published pledge text is there
 
 
 # --- Every public URL is visited ------------------------------------------------------------------
@@ -536,6 +616,10 @@ PUBLIC_URLS_SCANNED = {
     "exports:releases": "test_no_public_page_shows_a_draft",
     "exports:latest": "test_no_export_holds_a_draft",
     "exports:release-file": "test_no_export_holds_a_draft (the same files, by release)",
+    "dashboards:pledge": "test_no_pledge_text_page_shows_a_draft_version",
+    "dashboards:pledge_version": "test_no_pledge_text_page_shows_a_draft_version",
+    "dashboards:pledge_print": "test_no_pledge_text_page_shows_a_draft_version",
+    "dashboards:pledge_compare": "test_no_pledge_text_page_shows_a_draft_version",
 }
 NOT_DATA_SURFACES = {"dashboards:evidence_document"}
 NOT_PUBLIC_NAMESPACES = ("staff:", "admin:", "api:")

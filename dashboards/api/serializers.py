@@ -387,3 +387,36 @@ class ApiIndexSerializer(serializers.Serializer):
     licence = serializers.CharField()
     docs = serializers.CharField()
     endpoints = ApiIndexEndpointSerializer(many=True)
+
+
+# --- The pledge text ----------------------------------------------------------------------
+
+
+class PledgeClauseTranslationSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text=_("A UN language code (fr, es, ru, zh-hans, ar)."))
+    formal_text = serializers.CharField()
+    child_text = serializers.CharField()
+    is_outdated = serializers.BooleanField(
+        help_text=_("True when the English clause changed after this translation was made.")
+    )
+
+
+class PledgeClauseSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("The clause's identity across versions."))
+    number = serializers.IntegerField(help_text=_("Its place in this version (1, 2, …)."))
+    formal_text = serializers.CharField(help_text=_("The formal wording, in English."))
+    child_text = serializers.CharField(help_text=_("The child-friendly wording, in English."))
+    change_note = serializers.CharField(help_text=_("What changed since the previous version."))
+    translations = PledgeClauseTranslationSerializer(many=True, source="translations.all")
+
+
+class PledgeTextSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["draft", "open", "final"])
+    changelog = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    final_on = serializers.DateField(allow_null=True)
+    is_placeholder = serializers.BooleanField()
+    is_demo = serializers.BooleanField()
+    clauses = PledgeClauseSerializer(many=True, source="clauses.all")

@@ -22,6 +22,12 @@ urlpatterns = [
     ),
     path("v1/partners/", views.PartnerList.as_view(), name="partner-list"),
     path("v1/partners/<str:slug>/", views.PartnerDetail.as_view(), name="partner-detail"),
+    path("v1/pledge-texts/", views.PledgeTextList.as_view(), name="pledge-text-list"),
+    path(
+        "v1/pledge-texts/<str:version>/",
+        views.PledgeTextDetail.as_view(),
+        name="pledge-text-detail",
+    ),
     path("v1/campaign/", views.CampaignProgressView.as_view(), name="campaign"),
     path("v1/snapshot/", views.SnapshotView.as_view(), name="snapshot"),
     re_path(r"^v1/", views.NotFoundView.as_view(), name="not-found"),

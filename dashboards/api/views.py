@@ -24,6 +24,7 @@ from pledges.selectors import (
     countries_public,
     domain_list,
     pledge_events_public,
+    pledge_texts_public_with_clauses,
 )
 
 from . import filters, serializers
@@ -319,6 +320,50 @@ class PartnerList(PartnerRecordsMixin, OpenDataListView):
 class PartnerDetail(PartnerRecordsMixin, OpenDataDetailView):
     serializer_class = serializers.PartnerSerializer
     lookup_field = "slug"
+
+
+# --- The pledge text ---------------------------------------------------------------------
+
+
+@extend_schema(
+    tags=["pledge text"],
+    summary="List published versions of the pledge text",
+    description="Every published version, oldest first, with its clauses (formal and "
+    "child-friendly, with translations). Unpublished versions are never listed.",
+    parameters=CACHE_HEADERS,
+    responses=list_responses(serializers.PledgeTextSerializer),
+)
+class PledgeTextList(OpenDataListView):
+    serializer_class = serializers.PledgeTextSerializer
+    ordering = ["version"]
+    ordering_fields = [("version", "version"), ("published_on", "published_on")]
+    ordering_tiebreak = "pk"
+
+    def get_queryset(self):
+        return pledge_texts_public_with_clauses()
+
+
+@extend_schema(
+    tags=["pledge text"],
+    summary="One published version of the pledge text",
+    description="A version by its number; an unpublished or unknown version is a 404.",
+    parameters=[
+        OpenApiParameter("version", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH),
+        *CACHE_HEADERS,
+    ],
+    responses=detail_responses(serializers.PledgeTextSerializer),
+)
+class PledgeTextDetail(OpenDataDetailView):
+    serializer_class = serializers.PledgeTextSerializer
+    lookup_field = "version"
+
+    def get_queryset(self):
+        return pledge_texts_public_with_clauses()
+
+    def normalise(self, value: str) -> int:
+        if not value.isascii() or not value.isdigit() or not 0 < int(value) < 2**15:
+            raise NotFound(_("No such record."))
+        return int(value)
 
 
 # --- Campaign and snapshot ----------------------------------------------------------------

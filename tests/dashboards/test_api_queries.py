@@ -28,6 +28,11 @@ ENDPOINTS = [
         "campaign; the state; prefetch pledges, strategies, capability statuses; capability keys",
     ),
     ("/api/v1/pledge-events/", 2, "count; events page joined to pledge, state and text"),
+    (
+        "/api/v1/pledge-texts/",
+        4,
+        "count; versions page; prefetch clauses; prefetch their translations",
+    ),
     ("/api/v1/mnr/domains/", 3, "count; domains page; prefetch capabilities"),
     ("/api/v1/mnr/capabilities/", 2, "count; capabilities page joined to the domain"),
     (

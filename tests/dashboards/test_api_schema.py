@@ -36,7 +36,7 @@ def test_every_operation_documents_every_status_it_can_return(client):
     operations = [
         (path, op) for path, item in schema["paths"].items() for method, op in item.items()
     ]
-    assert len(operations) == 13  # with the index, /api/v1/ (issue 12)
+    assert len(operations) == 15  # with the index (issue 12) and the pledge text (issue 9)
     for path, op in operations:
         codes = set(op["responses"])
         # 400 everywhere: an unknown query parameter is refused on every endpoint
@@ -83,4 +83,4 @@ def test_schemathesis_finds_nothing(live_server, alice, bob, settings, tmp_path)
     # then
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
-    assert "13 selected / 13 total" in output  # with the index (issue 12)
+    assert "15 selected / 15 total" in output  # with the index and the pledge text

@@ -244,5 +244,7 @@ pledged_observer_states status_counts milestones count next previous results det
 not_engaged in_dialogue intends_to_pledge pledged strategy_adopted reporting declined
 withdrawn no_information
 version licence docs endpoints
+version changelog published_on final_on is_placeholder clauses formal_text child_text
+change_note translations language is_outdated
 """
 ALLOWED_PROPERTIES = set(_ALLOWED.split())
