@@ -91,3 +91,9 @@ serve: $(STAMP) $(ASSETS_STAMP) ## Serve with production settings (DEBUG=0, guni
 
 bench: $(STAMP) $(ASSETS_STAMP) ## Load-test the public pages (wrk) against nginx; first-visit bytes of /map/
 	BENCH_PORT=$(BENCH_PORT) NGINX_PORT=$(NGINX_PORT) scripts/bench.sh
+
+# --- Mutation testing (issue 15): on demand, not in CI ----------------------------------------
+.PHONY: mutants
+
+mutants: $(STAMP) ## Mutation-test the rule modules with mutmut ([tool.mutmut]; MUTANTS=glob to narrow)
+	$(BIN)/mutmut run $(MUTANTS); status=$$?; $(BIN)/mutmut results; exit $$status
