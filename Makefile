@@ -95,3 +95,9 @@ bench: $(STAMP) $(ASSETS_STAMP) ## Load-test the public pages (wrk) against ngin
 bench-import: $(STAMP) ## Time preview and apply of a 195 x 21 capability import (throwaway SQLite unless BENCH_DATABASE_URL)
 	rm -f var/bench-import.sqlite3 && mkdir -p var
 	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(VENV)/bin/python scripts/bench_import.py
+
+# --- Mutation testing (issue 15): on demand, not in CI ----------------------------------------
+.PHONY: mutants
+
+mutants: $(STAMP) ## Mutation-test the rule modules with mutmut ([tool.mutmut]; MUTANTS=glob to narrow)
+	$(BIN)/mutmut run $(MUTANTS); status=$$?; $(BIN)/mutmut results; exit $$status

@@ -66,8 +66,14 @@ def _memoised(key: tuple, build) -> str:
     return value
 
 
+def hover_escape(line: str) -> str:
+    """Text for plotly's hover, which reads a little HTML: markup escaped, and quotes as
+    numeric references (plotly.js decodes `&#34;` but shows `&quot;` as typed)."""
+    return escape(line).replace("&quot;", "&#34;")
+
+
 def _hover(*lines: str) -> str:
-    return "<br>".join(escape(line) for line in lines if line)
+    return "<br>".join(hover_escape(line) for line in lines if line)
 
 
 def _discrete_colourscale(colours: list[str]) -> list[list]:

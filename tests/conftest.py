@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
 from django.core.management import call_command
 
+# Hypothesis profiles (issue 15, docs/testing.md). "ci": derandomized, so a CI run is
+# reproducible and tries the same examples each time (chosen by .ci/run, which sets CI=1);
+# "dev" (the default): random, a different draw each run; "measure": random, generation
+# only (no explicit @example, no shrinking), to measure how often a planted leak is found.
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
+
 from tests.factories import UserFactory
+
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.register_profile("measure", phases=[Phase.generate], database=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 def pytest_configure(config):

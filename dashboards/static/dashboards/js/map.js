@@ -10,7 +10,7 @@
   function escapeHtml(text) {
     return String(text)
       .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+      .replace(/"/g, '&#34;').replace(/'/g, '&#x27;'); // plotly.js shows &quot; as typed
   }
 
   function clone(value) {
