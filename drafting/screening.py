@@ -238,6 +238,10 @@ NOT_A_NAME = {
     "я",
     "мне",
     "из",
+    "انا",
+    "وانا",
+    "من",
+    "و",
 }
 NAME_INTRO = re.compile(
     r"\b(?:my\s+(?:full\s+)?name\s+is|i\s+am\s+called|je\s+m'appelle|mon\s+nom\s+est|"
