@@ -64,10 +64,12 @@ INSTALLED_APPS = [
     "simple_history",
     "corsheaders",
     "csp",
-    # Our apps, in layers (docs/architecture.md): pledges is the core; campaign builds on it;
-    # staff (the workspace) and dashboards (the public face) sit on both, side by side.
+    # Our apps, in layers (docs/architecture.md): pledges is the core; campaign and drafting
+    # (children's co-drafting) build on it; staff (the workspace) and dashboards (the public
+    # face) sit on the domain, side by side.
     "pledges",
     "campaign",
+    "drafting",
     "staff",
     "dashboards",
 ]

@@ -31,9 +31,9 @@ def test_ruff(args):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# The layers (docs/architecture.md): pledges <- campaign <- {staff, dashboards}; config composes
-# them all and nothing imports config or the two faces.
-APPS = {"config", "pledges", "campaign", "staff", "dashboards"}
+# The layers (docs/architecture.md): pledges <- {campaign, drafting} <- {staff, dashboards};
+# config composes them all and nothing imports config or the two faces.
+APPS = {"config", "pledges", "campaign", "drafting", "staff", "dashboards"}
 
 
 def imported_apps(app: str) -> set[str]:
@@ -55,14 +55,19 @@ def test_layers_campaign_builds_only_on_pledges():
     assert imported_apps("campaign") <= {"campaign", "pledges"}
 
 
+def test_layers_drafting_builds_only_on_pledges():
+    # Children's co-drafting sits beside campaign, on the pledge text; neither imports the other.
+    assert imported_apps("drafting") <= {"drafting", "pledges"}
+
+
 def test_layers_staff_builds_on_the_domain_only():
     # Not dashboards (the other face), not config (which imports staff).
-    assert imported_apps("staff") <= {"staff", "campaign", "pledges"}
+    assert imported_apps("staff") <= {"staff", "campaign", "drafting", "pledges"}
 
 
 def test_layers_dashboards_builds_on_the_domain_only():
     # Not staff (the other face), not config (which imports dashboards).
-    assert imported_apps("dashboards") <= {"dashboards", "campaign", "pledges"}
+    assert imported_apps("dashboards") <= {"dashboards", "campaign", "drafting", "pledges"}
 
 
 def test_layers_dashboards_reads_through_selectors_only():
@@ -73,7 +78,7 @@ def test_layers_dashboards_reads_through_selectors_only():
                 top, _, rest = node.module.partition(".")
                 # pledges.spreadsheets: how a CSV/XLSX cell is written (no data access);
                 # pledges.names: how a state's name is matched (the one resolver, issue 12)
-                if top in {"pledges", "campaign"} and rest not in {
+                if top in {"pledges", "campaign", "drafting"} and rest not in {
                     "selectors",
                     "signals",
                     "spreadsheets",
@@ -149,7 +154,7 @@ def test_layers_domain_apps_have_no_templates(app):
     assert not templates_of(app), [str(p.relative_to(ROOT)) for p in templates_of(app)]
 
 
-@pytest.mark.parametrize("app", ["pledges", "campaign"])
+@pytest.mark.parametrize("app", ["pledges", "campaign", "drafting"])
 def test_layers_domain_apps_name_no_staff_or_public_url(app):
     faces = url_namespaces("staff") | STAFF_NAMESPACES | url_namespaces("dashboards")
     assert not url_names_used(app, faces)
