@@ -16,7 +16,7 @@ def next_version(
 ) -> PledgeText:
     """A draft next version (copied from the newest); with `clauses`, padded or cut to n."""
     text = services.pledge_text_next_version(user=editor)
-    values = {"changelog": changelog}
+    values = {"changelog": changelog or "Changed for a test."}
     if title:
         values["title"] = title
     text = services.pledge_text_update(

@@ -34,6 +34,7 @@ from pledges.models import (
     CapabilityStatus,
     NationalStrategy,
     PledgeEvent,
+    PledgeText,
     Reviewable,
     ReviewState,
     Revision,
@@ -93,7 +94,18 @@ def _revision(author):
     )
 
 
+def _pledge_text(author):
+    text = services.pledge_text_next_version(user=author)
+    return services.pledge_text_update(
+        text=text,
+        user=author,
+        expected_lock_version=text.lock_version,
+        values={"changelog": "Changed by the author"},
+    )
+
+
 DRAFT_MAKERS = {
+    PledgeText: _pledge_text,
     PledgeEvent: _event,
     CapabilityStatus: _capability_status,
     NationalStrategy: _strategy,

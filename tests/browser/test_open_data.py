@@ -23,7 +23,7 @@ def test_api_docs_load_only_our_files_and_respect_the_csp(page, reference_data):
     response = page.goto("/api/docs/")
     # then Swagger UI renders every operation from the schema
     page.wait_for_selector(".opblock", timeout=15000)
-    assert page.locator(".opblock").count() == 13  # with the index, /api/v1/ (issue 12)
+    assert page.locator(".opblock").count() == 15  # with the index and the pledge text
     csp = response.headers["content-security-policy"]
     assert "unsafe-eval" not in csp
     assert "unsafe-inline" not in csp
