@@ -171,7 +171,7 @@ def sample_paths(release) -> dict[str, list[str]]:
         "dashboards:pledge": ["/pledge/"],
         "dashboards:pledge_version": ["/pledge/v/1/"],
         "dashboards:pledge_print": ["/pledge/v/1/print/"],
-        "dashboards:pledge_compare": ["/pledge/compare/?from=1&to=1"],
+        "dashboards:pledge_compare": ["/pledge/compare/"],
         "open_data:data": ["/data/"],
         "exports:index": ["/exports/"],
         "dashboards:feed_changes": ["/feeds/changes.atom"],
@@ -194,7 +194,9 @@ def test_no_spreadsheet_on_any_public_url_runs_a_formula(risky_world, client):
     for url_name, paths in sample_paths(risky_world["release"]).items():
         for path in paths:
             response = client.get(path)
-            assert response.status_code == 200, path
+            # with one published version, the compare page is its form and a 400 message
+            ok = (200, 400) if url_name == "dashboards:pledge_compare" else (200,)
+            assert response.status_code in ok, path
             content_type = response.get("Content-Type", "")
             result = spreadsheet_check(path.split("?")[0], _body(response), content_type)
             if result is None:
