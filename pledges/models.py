@@ -473,9 +473,6 @@ class PledgeText(Reviewable):
     objects = ReviewableQuerySet.as_manager()
     history = HistoricalRecords()
 
-    # The fields that are the document's content: frozen once the version is published.
-    content_fields = ("version", "title", "status", "changelog", "is_placeholder")
-
     class Meta(Reviewable.Meta):
         ordering = ["-version"]
         verbose_name = _("pledge text")
@@ -502,10 +499,10 @@ class PledgeText(Reviewable):
             stored = (
                 type(self)
                 ._base_manager.filter(pk=self.pk)
-                .values(*self.content_fields, "review_state")
+                .values_list("review_state", flat=True)
                 .first()
             )
-            if stored and stored["review_state"] == ReviewState.VERIFIED:
+            if stored == ReviewState.VERIFIED:
                 raise PledgeTextImmutableError()
         return super().save(*args, **kwargs)
 
