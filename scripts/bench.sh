@@ -66,6 +66,7 @@ done
 mkdir -p "$OUT/nginx/html/data" "$OUT/nginx/logs"
 curl -s -o "$OUT/nginx/html/data/snapshot.json" "$BASE/data/snapshot.json"
 curl -s -H "Accept-Encoding: br" -o "$OUT/nginx/html/data/snapshot.json.br" "$BASE/data/snapshot.json"
+curl -s -o "$OUT/nginx/html/data/live.json" "$BASE/data/live.json"
 cat > "$OUT/nginx/nginx.conf" <<CONF
 worker_processes auto;
 pid $PWD/$OUT/nginx/nginx.pid;
@@ -125,11 +126,20 @@ run_wrk() {  # run_wrk <label> <url> [header]
   run_wrk "/map/" "$BASE/map/" "Accept-Encoding: gzip, br"
   run_wrk "/countries/$ISO3/" "$BASE/countries/$ISO3/" "Accept-Encoding: gzip, br"
   run_wrk "/embed/map/" "$BASE/embed/map/" "Accept-Encoding: gzip, br"
+  # Revalidation (issue 11): a viewer's poll of the live document when nothing changed.
+  etag() { curl -sI "$1" | awk -F': ' 'tolower($1)=="etag" {sub(/\r$/, "", $2); print $2}'; }
+  app_etag=$(etag "$BASE/data/live.json")
+  nginx_etag=$(etag "http://127.0.0.1:$NGINX_PORT/data/live.json")
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $app_etag" "$BASE/data/live.json")" = 304 ] \
+    || echo "bench: /data/live.json did not answer 304 to its own ETag" >&2
+  run_wrk "nginx static live.json (304)" "http://127.0.0.1:$NGINX_PORT/data/live.json" "If-None-Match: $nginx_etag"
+  run_wrk "/data/live.json (304)" "$BASE/data/live.json" "If-None-Match: $app_etag"
   nginx_rps=$(cat "$OUT/rps-nginx_static_snapshot_json_")
   app_rps=$(cat "$OUT/rps-_data_snapshot_json_")
   echo
   awk -v a="$app_rps" -v n="$nginx_rps" 'BEGIN {printf "Snapshot throughput, identity (%s bytes): %.2f x nginx (target >= 0.30)\n", "'"$(stat -c %s "$OUT/nginx/html/data/snapshot.json")"'", a / n}'
   awk -v a="$(cat "$OUT/rps-_data_snapshot_json__br__")" -v n="$(cat "$OUT/rps-nginx_static_snapshot_json_br_")" 'BEGIN {printf "Snapshot throughput, brotli (%s bytes): %.2f x nginx (target >= 0.30)\n", "'"$(stat -c %s "$OUT/nginx/html/data/snapshot.json.br")"'", a / n}'
+  awk -v a="$(cat "$OUT/rps-_data_live_json__304__")" -v n="$(cat "$OUT/rps-nginx_static_live_json__304__")" 'BEGIN {printf "Live document revalidation (If-None-Match -> 304): %.2f x nginx (target >= 0.30)\n", a / n}'
   echo
   echo "First visit to /map/ (chromium, cold cache, compressed bytes on the wire):"
   echo
