@@ -13,10 +13,19 @@ from dataclasses import dataclass
 
 from dashboards.public import launch_panel
 from dashboards.snapshot import Snapshot
-from dashboards.snapshot_http import etag_matches
+from dashboards.snapshot_http import (
+    CONTENT_TYPE,
+    SNAPSHOT_CSP,
+    SnapshotAnswer,
+    etag_matches,
+)
 
 # Viewers (and a CDN) may keep a copy 5 s: the launch-day promise is "within 5 seconds".
 LIVE_CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=5, stale-if-error=86400"
+LIVE_PATH = "/data/live.json"
+# One document for every visitor: it depends on nothing in the request but, for the CORS
+# header, whether it came with an Origin (no cookie, no language: a CDN keeps one copy).
+LIVE_VARY = "Origin"
 PLEDGED = ("pledged", "strategy_adopted", "reporting")
 NEWEST = 10
 WALL_NEWEST = 6  # the event wall shows fewer, larger
@@ -96,3 +105,24 @@ def live_document(snapshot: Snapshot) -> LiveDocument:
 
 def live_not_modified(document: LiveDocument, if_none_match: str | None) -> bool:
     return etag_matches(if_none_match, document.etag)
+
+
+def live_answer(
+    document: LiveDocument, *, method: str, if_none_match: str | None
+) -> SnapshotAnswer:
+    """Status, headers and body for one GET or HEAD of the live document.
+
+    The Django view (dashboards.views.live_json) and the WSGI fast path (dashboards/wsgi.py)
+    both send this, so a viewer's poll is answered alike whichever door it takes.
+    """
+    headers = [
+        ("ETag", document.etag),
+        ("Cache-Control", LIVE_CACHE_CONTROL),
+        ("Vary", LIVE_VARY),
+        ("Content-Security-Policy", SNAPSHOT_CSP),
+    ]
+    if live_not_modified(document, if_none_match):
+        # As Django sends every 304: no Content-Type, and the length of the empty content.
+        return SnapshotAnswer(304, [*headers, ("Content-Length", "0")], b"")
+    headers += [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(document.body)))]
+    return SnapshotAnswer(200, headers, b"" if method == "HEAD" else document.body)

@@ -158,7 +158,7 @@ class DjangoStack:
             and not cors.CORS_EXPOSE_HEADERS
             and not cors.CORS_ALLOW_PRIVATE_NETWORK
         )
-        self.cors = bool(re.match(cors.CORS_URLS_REGEX, SNAPSHOT_PATH))
+        self.cors_regex = cors.CORS_URLS_REGEX
         # SecurityMiddleware: HSTS on secure requests only, then nosniff, Referrer-Policy, COOP.
         self.hsts = ""
         if settings.SECURE_HSTS_SECONDS:
@@ -199,12 +199,12 @@ class DjangoStack:
         return self.cors_reproduced and not self.common_rules
 
     def response_headers(self, request) -> list[tuple[str, str]]:
-        """The headers the middleware adds to the snapshot view's response."""
+        """The headers the middleware adds to the snapshot (or live) view's response."""
         headers = self.headers
         if self.hsts and request.is_secure():
             headers = [("Strict-Transport-Security", self.hsts), *headers]
         origin = request.META.get("HTTP_ORIGIN")  # corsheaders: a valid Origin gets "*"
-        if origin and self.cors:
+        if origin and re.match(self.cors_regex, request.path_info):
             try:
                 urlsplit(origin)
             except ValueError:
@@ -232,7 +232,7 @@ class SnapshotResponseMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if getattr(response, "is_public_snapshot", False):
-            response.headers["Vary"] = SNAPSHOT_VARY
+            response.headers["Vary"] = getattr(response, "public_vary", SNAPSHOT_VARY)
             response.headers.pop("Content-Language", None)
             response.cookies.clear()
         return response

@@ -46,7 +46,7 @@ export SNAPSHOT_DIR=${SNAPSHOT_DIR:-$PWD/$OUT/snapshot}
 PORT=$BENCH_PORT SEED_DEMO=1 ACCESS_LOG=/dev/null scripts/serve.sh > "$OUT/server.log" 2>&1 &
 PIDS+=($!)
 BASE=http://127.0.0.1:$BENCH_PORT
-for _ in $(seq 1 240); do
+for _ in $(seq 1 900); do  # up to 7.5 min: the demo seed is slow on a busy machine
   curl -sf -o /dev/null "$BASE/data/snapshot.json" && break
   sleep 0.5
 done

@@ -237,3 +237,115 @@ def test_accept_encoding_q_values_are_respected(client, accept, encoding):
     decode = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[encoding]
     assert decode(body) == plain
     assert by_view.content == body
+
+
+# --- The live document takes the same fast path (issue 11) -----------------------------------
+
+LIVE = "/data/live.json"
+LIVE_REQUESTS = [
+    "plain",
+    "browser",
+    "revalidate, matching",
+    "revalidate, star",
+    "revalidate, not matching",
+    "cross-origin",
+    "a language and a cookie",
+    "a visitor's session",
+]
+
+
+@pytest.mark.parametrize("name", LIVE_REQUESTS)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_live_fast_path_and_view_answer_alike(name, method):
+    # given
+    django_app, fast_app, handed_over = apps()
+    etag = header(call(django_app, path=LIVE)[1], "etag")
+    headers = request_headers(name, etag)
+    # when
+    by_django = call(django_app, method=method, headers=headers, path=LIVE)
+    by_fast_path = call(fast_app, method=method, headers=headers, path=LIVE)
+    # then
+    assert by_fast_path == by_django
+    assert by_fast_path[0] == (304 if name.startswith("revalidate, m") or "star" in name else 200)
+    assert handed_over.calls == 0  # the fast path answered it, not Django
+
+
+@pytest.mark.parametrize("name", ["plain", "revalidate, matching", "cross-origin"])
+def test_live_fast_path_and_view_answer_alike_in_production(production, name):
+    django_app, fast_app, handed_over = apps()
+    site = {"host": "pledge.example.org", "https": True}
+    etag = header(call(django_app, path=LIVE, **site)[1], "etag")
+    headers = request_headers(name, etag)
+    by_django = call(django_app, headers=headers, path=LIVE, **site)
+    by_fast_path = call(fast_app, headers=headers, path=LIVE, **site)
+    assert by_fast_path == by_django
+    assert handed_over.calls == 0
+
+
+def test_live_document_carries_no_visitor_headers():
+    # one copy for every viewer: a CDN must not keep one per cookie or language
+    django_app, _, _ = apps()
+    status, headers, _ = call(
+        django_app, path=LIVE, headers={"cookie": "django_language=es", "accept-language": "fr"}
+    )
+    assert status == 200
+    assert header(headers, "vary") == "Origin"
+    assert header(headers, "set-cookie") is None
+    assert header(headers, "content-language") is None
+
+
+def test_live_fast_path_leaves_a_foreign_host_to_django(production):
+    _, fast_app, handed_over = apps()
+    status, _, _ = call(fast_app, path=LIVE, host="evil.example", https=True)
+    assert status == 400
+    assert handed_over.calls == 1
+
+
+def test_a_repeated_live_poll_is_answered_from_the_answer_just_worked_out(monkeypatch):
+    # given a poll answered 304 by the fast path
+    from dashboards import snapshot as snapshot_mod
+
+    calls = []
+    real = snapshot_mod.snapshot_current
+    monkeypatch.setattr(snapshot_mod, "snapshot_current", lambda: calls.append(1) or real())
+    django_app, fast_app, handed_over = apps()
+    etag = header(call(django_app, path=LIVE)[1], "etag")
+    first = call(fast_app, path=LIVE, headers={"if-none-match": etag})
+    checked = len(calls)
+    # when the same poll comes again at once
+    again = call(fast_app, path=LIVE, headers={"if-none-match": etag})
+    # then it gets the same answer without another look at the snapshot
+    assert first[0] == 304 and again == first
+    assert len(calls) == checked
+    assert handed_over.calls == 0
+
+
+def test_a_change_reaches_a_repeated_live_poll_once_the_repeat_window_is_over(monkeypatch):
+    # given a poll answered 304, remembered for the repeat window
+    import datetime as dt
+
+    from dashboards import wsgi
+    from dashboards.snapshot import snapshot_refresh
+    from pledges import services
+    from pledges.roles import Role
+    from tests.factories import UserFactory, country, event_kwargs
+    from tests.staff import with_role
+
+    django_app, fast_app, _ = apps()
+    etag = header(call(django_app, path=LIVE)[1], "etag")
+    assert call(fast_app, path=LIVE, headers={"if-none-match": etag})[0] == 304
+    # when a pledge is verified and the window is over
+    author = with_role(UserFactory(), Role.EDITOR)
+    event = services.pledge_event_create(
+        country=country("KEN"), user=author, **event_kwargs(event_date=dt.date(2026, 1, 10))
+    )
+    services.record_verify(
+        record=event, user=with_role(UserFactory(), Role.VERIFIER), expected_lock_version=1
+    )
+    snapshot_refresh()
+    monkeypatch.setattr(wsgi, "LIVE_REPEAT_SECONDS", 0)
+    # then the same poll gets the new document
+    status, headers, body = call(fast_app, path=LIVE, headers={"if-none-match": etag})
+    assert status == 200
+    assert header(headers, "etag") != etag
+    assert b'"KEN"' in body
