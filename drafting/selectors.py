@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from drafting.models import (
     ConcernReport,
@@ -19,21 +20,46 @@ from drafting.models import (
     SuggestionStatus,
     SuggestionUse,
 )
+from drafting.screening import ConcernReason, HoldReason
 from pledges.models import PledgeText
+from pledges.services import action_denied
 
 
 def small_group_threshold() -> int:
     return settings.SMALL_GROUP_THRESHOLD
 
 
-def sessions_for(user) -> QuerySet[DraftingSession]:
+def sessions_for(*, user) -> QuerySet[DraftingSession]:
     """The sessions a staff member may see: their own; every session for an admin."""
     qs = DraftingSession.objects.select_related("pledge_text", "country", "facilitator")
-    if user.has_perm("drafting.manage_all_sessions"):
-        return qs
     if not user.has_perm("drafting.view_draftingsession"):
         return qs.none()
+    if user.has_perm("drafting.manage_all_sessions"):
+        return qs
     return qs.filter(facilitator=user)
+
+
+def session_for(*, pk: int, user) -> DraftingSession:
+    """One session the user may act on: DoesNotExist if there is none, PermissionDenied
+    (logged in the security log) for another facilitator's session (AUTH-04)."""
+    session = DraftingSession.objects.select_related("pledge_text", "country", "facilitator").get(
+        pk=pk
+    )
+    if not sessions_for(user=user).filter(pk=pk).exists():
+        raise action_denied(
+            user=user,
+            action="view",
+            record=session,
+            why="not the session's facilitator",
+            message=_("This is another facilitator's session."),
+        )
+    return session
+
+
+def hold_reason_labels(codes: list[str]) -> list[str]:
+    """The facilitator-facing labels of stored hold / concern reason codes (CH-05, CH-06)."""
+    labels = {**dict(HoldReason.choices), **dict(ConcernReason.choices)}
+    return [str(labels.get(code, code)) for code in codes]
 
 
 def session_queue(session: DraftingSession) -> QuerySet[Suggestion]:
@@ -116,7 +142,11 @@ def clause_influence(pledge_text: PledgeText) -> dict[str, dict]:
     {clause_key: {"suppressed": bool, "suggestions": n, "children": n, "regions": [...]}}:
     counts of approved suggestions linked to the clause, the children behind them and the
     regions they were from ("a young person from <region>"); below the threshold of
-    children the counts are None and no region is named.
+    children the counts are None and no region is named. One query for the whole text.
+
+    "children" counts distinct participants; after the retention purge (CH-12) the link to
+    the child is cut (participant NULL), so all purged suggestions of a clause count as one
+    child at most: a lower bound, which keeps the suppression on the safe side.
     """
     uses = (
         SuggestionUse.objects.filter(

@@ -231,7 +231,17 @@ def _session_values_check(session: DraftingSession) -> None:
 
 
 def session_create(*, user, is_demo: bool = False, **fields) -> DraftingSession:
-    """A new session in draft, with a fresh join code; the creator is its facilitator."""
+    """A new session in draft, with a fresh join code; the creator is its facilitator.
+
+    Accepted fields (SESSION_FIELDS): pledge_text (a published PledgeText), language (a
+    settings.LANGUAGES code), age_band (AgeBand), country (Country or None), region (an M49
+    region name of the registry, or ""), title, opens_at, closes_at (after opens_at),
+    consent_basis (ConsentBasis or ""), consent_reference, safeguarding_contact, helpline.
+    Errors: ValidationError keyed by field (pledge_text not published, unknown region,
+    country outside the region, closes_at before opens_at, lengths, choices);
+    PermissionDenied (logged) without drafting.add_draftingsession; TypeError for an
+    unknown field name.
+    """
     permission_require(
         user=user,
         permission="drafting.add_draftingsession",
@@ -254,6 +264,8 @@ def session_create(*, user, is_demo: bool = False, **fields) -> DraftingSession:
 def session_update(
     *, session: DraftingSession, user, expected_lock_version: int, **fields
 ) -> DraftingSession:
+    """Change the fields of session_create (the same errors), plus: StaleEditError for an
+    old lock version, a refusal on an archived session, and pledge_text fixed once opened."""
     _session_require(
         user=user, session=session, permission="drafting.change_draftingsession", action="change"
     )
@@ -529,13 +541,19 @@ def suggestion_outcome_set(
     return s
 
 
+def _credit_require(*, suggestion: Suggestion, user, permission: str, action: str) -> None:
+    """Crediting is pledge-text work: an editor (who writes the next version) or an admin on
+    any session; a facilitator on their own sessions."""
+    permission_require(user=user, permission=permission, action=action, record=suggestion)
+    if user.has_perm("pledges.change_pledgetext"):
+        return
+    _session_require(user=user, session=suggestion.session, permission=permission, action=action)
+
+
 def suggestion_use_link(*, clause: PledgeClause, suggestion: Suggestion, user) -> SuggestionUse:
-    """A clause of a later version of the text used this (approved) idea."""
-    _session_require(
-        user=user,
-        session=suggestion.session,
-        permission="drafting.add_suggestionuse",
-        action="link",
+    """A clause of a later version of the text used this (approved) idea (CH-09)."""
+    _credit_require(
+        suggestion=suggestion, user=user, permission="drafting.add_suggestionuse", action="link"
     )
     if suggestion.status != SuggestionStatus.APPROVED:
         raise ValidationError(_("Only an approved suggestion can be credited."))
@@ -551,9 +569,9 @@ def suggestion_use_link(*, clause: PledgeClause, suggestion: Suggestion, user) -
 
 
 def suggestion_use_unlink(*, clause: PledgeClause, suggestion: Suggestion, user) -> None:
-    _session_require(
+    _credit_require(
+        suggestion=suggestion,
         user=user,
-        session=suggestion.session,
         permission="drafting.delete_suggestionuse",
         action="unlink",
     )

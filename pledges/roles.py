@@ -87,9 +87,17 @@ _DRAFTING = [
     "drafting.delete_suggestionuse",
 ]
 
+_DRAFTING_CREDIT = [
+    "drafting.view_suggestion",
+    "drafting.view_suggestionuse",
+    "drafting.add_suggestionuse",
+    "drafting.delete_suggestionuse",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VIEWER: [*_VIEW_REGISTRY],
-    Role.EDITOR: [*_VIEW_REGISTRY, *_EDIT_REGISTRY, IMPORT],
+    # Editors write the next version of the text: they credit the children's ideas it used.
+    Role.EDITOR: [*_VIEW_REGISTRY, *_EDIT_REGISTRY, IMPORT, *_DRAFTING_CREDIT],
     Role.VERIFIER: [*_VIEW_REGISTRY, VERIFY],
     Role.FACILITATOR: ["pledges.view_pledgetext", "pledges.view_pledgeclause", *_DRAFTING],
     Role.ADMIN: [

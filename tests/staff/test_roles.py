@@ -35,8 +35,8 @@ MATRIX = {
     # Children's co-drafting (issue 10): facilitators on their own sessions, admins on all.
     "run a children's drafting session": ("drafting.add_draftingsession", {A, F}),
     "moderate children's suggestions": ("drafting.change_suggestion", {A, F}),
-    "credit a suggestion in a clause": ("drafting.add_suggestionuse", {A, F}),
-    "remove a suggestion's credit": ("drafting.delete_suggestionuse", {A, F}),
+    "credit a suggestion in a clause": ("drafting.add_suggestionuse", {A, E, F}),
+    "remove a suggestion's credit": ("drafting.delete_suggestionuse", {A, E, F}),
     "act on every drafting session": ("drafting.manage_all_sessions", {A}),
 }
 
