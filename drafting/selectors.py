@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drafting.models import (
@@ -197,3 +198,26 @@ def clause_texts_for_children(session: DraftingSession) -> list[dict]:
                 text = translation.child_text
         rows.append({"key": clause.key, "number": clause.number, "text": text})
     return rows
+
+
+def child_page_state(participant: Participant) -> dict:
+    """What a child's page may offer now: flags the templates read, never re-derive."""
+    session = participant.session
+    now = timezone.now()
+    ended = session.status in (SessionStatus.CLOSED, SessionStatus.ARCHIVED) or bool(
+        session.closes_at and session.closes_at <= now
+    )
+    admitted = participant.status == ParticipantStatus.ADMITTED
+    return {
+        "waiting": participant.status == ParticipantStatus.WAITING and not ended,
+        "removed": participant.status == ParticipantStatus.REMOVED,
+        "admitted": admitted,
+        "ended": ended,
+        "paused": session.status == SessionStatus.PAUSED and not ended,
+        "can_write": admitted
+        and not ended
+        and session.status == SessionStatus.OPEN
+        and not (session.opens_at and session.opens_at > now),
+        "younger": session.age_band == "10-12",
+        "outcomes_shown": ended,
+    }

@@ -45,9 +45,9 @@ MANAGE_ALL = "drafting.manage_all_sessions"
 
 # --- Join codes and links (CH-01) ---------------------------------------------------------
 
-# No look-alikes: no 0/O/Q/D? (D is kept: it is not confused in print), no 1/I/L, 2/Z, 5/S,
-# 6/G, 8/B, U/V. 22 symbols; 10 of them carry log2(22**10) = 44.6 bits (CH-01: at least 40).
-JOIN_CODE_ALPHABET = "ACDEFHJKMNPRTWXY345679"
+# No look-alikes: no 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V. 20 symbols; 10 of them carry
+# log2(20**10) = 43.2 bits (CH-01: at least 40).
+JOIN_CODE_ALPHABET = "ACDEFHJKMNPRTWXY3479"
 JOIN_CODE_LENGTH = 10
 PSEUDONYM_COLOURS = (
     "Blue", "Green", "Golden", "Silver", "Orange", "Purple", "Red", "Teal", "Yellow", "Coral",
@@ -555,6 +555,7 @@ def suggestion_use_link(*, clause: PledgeClause, suggestion: Suggestion, user) -
     _credit_require(
         suggestion=suggestion, user=user, permission="drafting.add_suggestionuse", action="link"
     )
+    suggestion = Suggestion.objects.select_related("session__pledge_text").get(pk=suggestion.pk)
     if suggestion.status != SuggestionStatus.APPROVED:
         raise ValidationError(_("Only an approved suggestion can be credited."))
     if clause.pledge_text.version <= suggestion.session.pledge_text.version:
@@ -747,6 +748,7 @@ def reaction_add(*, participant: Participant, suggestion: Suggestion) -> Reactio
     participant = Participant.objects.select_related("session").get(pk=participant.pk)
     _participant_active(participant)
     _session_accepting(participant.session)
+    suggestion = Suggestion.objects.get(pk=suggestion.pk)
     if (
         suggestion.session_id != participant.session_id
         or suggestion.status != SuggestionStatus.APPROVED
