@@ -37,6 +37,7 @@ demo: $(STAMP) $(ASSETS_STAMP) ## Serve the product with demo data at http://$(H
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_reference_data
 	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py seed_demo_drafting
 	@echo
 	@echo "Global Pledge Tracker (DEMO DATA) at http://$(HOST):$(PORT)/ — staff sign in at http://$(HOST):$(PORT)/accounts/login/"
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
