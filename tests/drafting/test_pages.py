@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from drafting import services
 from drafting.models import Suggestion, SuggestionStatus
-from tests.drafting.conftest import child, close
+from tests.drafting.conftest import child, close, open_session
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,12 @@ def test_each_child_page_weighs_under_30_kb_compressed(world, fay, session):
         assert assets == [b"drafting/drafting.css"], assets
         total = len(gzip.compress(html)) + len(gzip.compress(css))
         assert total < 30 * 1024, (url, total)
+
+
+def test_the_words_follow_the_sessions_age_band(fay, text):
+    # CH-02 (age is the session's band, never asked) and plain words for the age band
+    younger = open_session(fay, text, age_band="10-12", title="Younger group")
+    _participant, token = child(younger, fay)
+    body = Client().get(reverse("drafting:suggest", args=[token])).content.decode()
+    assert "A grown-up helping today reads it first" in body
+    assert "birth" not in body.lower() and "how old" not in body.lower()
