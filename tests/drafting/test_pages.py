@@ -244,3 +244,31 @@ def test_the_words_follow_the_sessions_age_band(fay, text):
     body = Client().get(reverse("drafting:suggest", args=[token])).content.decode()
     assert "A grown-up helping today reads it first" in body
     assert "birth" not in body.lower() and "how old" not in body.lower()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_child_pages_make_a_constant_number_of_queries(world, fay, session):
+    # Pinned: the participant with its session and text (1), the clauses and their
+    # translations (2), the approved ideas (1), the child's likes (1); "My ideas" reads the
+    # clauses (2) and the child's ideas (1). The same at 1 and at 11 ideas.
+    client = Client()
+    ideas = reverse("drafting:ideas", args=[world["token_b"]])
+    mine = reverse("drafting:mine", args=[world["token_a"]])
+    services.suggestion_approve(suggestion=world["idea"], user=fay)
+    small = (_queries(client, ideas), _queries(client, mine))
+    for n in range(10):
+        kid, _ = child(session, fay)
+        idea = services.suggestion_submit(participant=kid, clause_key="", text=f"More {n}")
+        services.suggestion_approve(suggestion=idea, user=fay)
+        if n < 8:  # within the child's rate limit (10 ideas in 10 minutes)
+            services.suggestion_submit(participant=world["a"], clause_key="", text=f"Mine {n}")
+    big = (_queries(client, ideas), _queries(client, mine))
+    assert small == big == (5, 4), (small, big)
