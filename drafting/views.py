@@ -224,3 +224,15 @@ def concern(request, context):
     return _child_response(
         request, "drafting/concern.html", context, status=400 if errors or field_errors else 200
     )
+
+
+def csrf_failure(request, reason: str = ""):
+    """A child's form that failed the CSRF check (a page open too long, cookies cleared):
+    the words they typed come back in the box, with a fresh form to send them again."""
+    context = {
+        "action": request.path,
+        "text": request.POST.get("text", "")[: CONCERN_MAX_LENGTH * 4],
+        "clause_key": request.POST.get("clause_key", "")[:40],
+        "has_text": "text" in request.POST,
+    }
+    return _child_response(request, "drafting/csrf_failure.html", context, status=403)

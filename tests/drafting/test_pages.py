@@ -272,3 +272,22 @@ def test_child_pages_make_a_constant_number_of_queries(world, fay, session):
             services.suggestion_submit(participant=world["a"], clause_key="", text=f"Mine {n}")
     big = (_queries(client, ideas), _queries(client, mine))
     assert small == big == (5, 4), (small, big)
+
+
+def test_a_form_refused_by_the_csrf_check_gives_the_words_back(world):
+    # bad input: a page left open too long (its CSRF token no longer matches)
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("drafting:suggest", args=[world["token_a"]])
+    refused = client.post(url, {"clause_key": "", "text": "Words I typed"})
+    assert refused.status_code == 403
+    body = refused.content.decode()
+    assert ">Words I typed</textarea>" in body and f'action="{url}"' in body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    sent = client.post(url, {"csrfmiddlewaretoken": token, "text": "Words I typed"})
+    assert sent.status_code == 302
+    assert Suggestion.objects.filter(text="Words I typed").exists()
+
+
+def test_a_staff_csrf_failure_is_djangos_own():
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {})
+    assert response.status_code == 403 and b"Please send it again" not in response.content
