@@ -37,6 +37,7 @@ demo: $(STAMP) $(ASSETS_STAMP) ## Serve the product with demo data at http://$(H
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_reference_data
 	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py seed_demo_drafting
 	@echo
 	@echo "Global Pledge Tracker (DEMO DATA) at http://$(HOST):$(PORT)/ — staff sign in at http://$(HOST):$(PORT)/accounts/login/"
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
@@ -84,7 +85,7 @@ clean: ## Remove the virtualenv, node_modules, built assets and the demo databas
 BENCH_PORT ?= 8000
 NGINX_PORT ?= 8010
 
-.PHONY: serve bench bench-import
+.PHONY: serve bench bench-import bench-drafting
 
 serve: $(STAMP) $(ASSETS_STAMP) ## Serve with production settings (DEBUG=0, gunicorn) at http://$(HOST):$(PORT)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
@@ -95,6 +96,10 @@ bench: $(STAMP) $(ASSETS_STAMP) ## Load-test the public pages (wrk) against ngin
 bench-import: $(STAMP) ## Time preview and apply of a 195 x 21 capability import (throwaway SQLite unless BENCH_DATABASE_URL)
 	rm -f var/bench-import.sqlite3 && mkdir -p var
 	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(VENV)/bin/python scripts/bench_import.py
+
+bench-drafting: $(STAMP) ## 200 children in 5 sessions read and submit for 60 s (throwaway SQLite unless BENCH_DATABASE_URL)
+	rm -f var/bench-drafting.sqlite3* && mkdir -p var
+	BENCH_PORT=$(BENCH_PORT) $(VENV)/bin/python scripts/bench_drafting.py
 
 # --- Mutation testing (issue 15): on demand, not in CI ----------------------------------------
 .PHONY: mutants

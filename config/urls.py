@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/", include("dashboards.api.urls")),
     path("exports/", include("dashboards.exports_urls")),
     path("data/", include("dashboards.data_urls")),
+    # The children's own pages (issue 10): join code, ideas, outcomes.
+    path("draft/", include("drafting.urls")),
     path("", include("dashboards.urls")),
 ]
 

@@ -8,9 +8,11 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
 
+from drafting.views import csrf_failure as drafting_csrf_failure
 from staff.middleware import STAFF_PATH_PREFIXES
 
 logger = logging.getLogger(__name__)
@@ -60,3 +62,10 @@ def server_error(request, template_name: str = "500.html") -> HttpResponse:
     if is_database_down(exception) and request.path.startswith(STAFF_PATH_PREFIXES):
         return database_unavailable_response(request)
     return django_server_error(request, template_name=template_name)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """A children's page keeps what the child typed (issue 10, bad input); others: Django's."""
+    if request.path.startswith("/draft/"):
+        return drafting_csrf_failure(request, reason)
+    return django_csrf_failure(request, reason)

@@ -69,11 +69,37 @@ _EDIT_REGISTRY = [
     "pledges.change_pledgetext",
 ]
 
+# Children's co-drafting (issue 10): a facilitator runs and moderates their own sessions;
+# the admin role also acts on every session (drafting.manage_all_sessions).
+_DRAFTING = [
+    "drafting.view_draftingsession",
+    "drafting.add_draftingsession",
+    "drafting.change_draftingsession",
+    "drafting.view_participant",
+    "drafting.change_participant",
+    "drafting.view_suggestion",
+    "drafting.change_suggestion",
+    "drafting.view_reaction",
+    "drafting.view_concernreport",
+    "drafting.change_concernreport",
+    "drafting.view_suggestionuse",
+    "drafting.add_suggestionuse",
+    "drafting.delete_suggestionuse",
+]
+
+_DRAFTING_CREDIT = [
+    "drafting.view_suggestion",
+    "drafting.view_suggestionuse",
+    "drafting.add_suggestionuse",
+    "drafting.delete_suggestionuse",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VIEWER: [*_VIEW_REGISTRY],
-    Role.EDITOR: [*_VIEW_REGISTRY, *_EDIT_REGISTRY, IMPORT],
+    # Editors write the next version of the text: they credit the children's ideas it used.
+    Role.EDITOR: [*_VIEW_REGISTRY, *_EDIT_REGISTRY, IMPORT, *_DRAFTING_CREDIT],
     Role.VERIFIER: [*_VIEW_REGISTRY, VERIFY],
-    Role.FACILITATOR: ["pledges.view_pledgetext", "pledges.view_pledgeclause"],
+    Role.FACILITATOR: ["pledges.view_pledgetext", "pledges.view_pledgeclause", *_DRAFTING],
     Role.ADMIN: [
         *_VIEW_REGISTRY,
         *_EDIT_REGISTRY,
@@ -90,6 +116,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_user",
         INVITE,
         "auth.change_user",
+        *_DRAFTING,
+        "drafting.manage_all_sessions",
     ],
 }
 

@@ -17,6 +17,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from campaign.models import Campaign, Milestone, Outcome, Partner
 from campaign.services import partner_create
+from drafting import selectors as drafting_selectors
+from drafting.models import ConcernReport, DraftingSession, Participant, Suggestion, SuggestionUse
 from pledges import services
 from pledges.models import (
     Capability,
@@ -584,3 +586,50 @@ class StaffUserAdmin(UserAdmin):
                 _("Staff set their own passwords, through the link of their invitation.")
             )
         return super().user_change_password(request, id, form_url)
+
+
+# --- Children's co-drafting (issue 10): read-only; every write goes through the console and
+# drafting.services. A facilitator sees only their own sessions, as everywhere (AUTH-04).
+
+
+class DraftingScopedAdmin(ReadOnlyAdmin):
+    session_path = "session"
+
+    def get_queryset(self, request):
+        sessions = drafting_selectors.sessions_for(user=request.user)
+        return super().get_queryset(request).filter(**{f"{self.session_path}__in": sessions})
+
+
+@admin.register(DraftingSession)
+class DraftingSessionAdmin(DraftingScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("title", "status", "age_band", "language", "region", "facilitator", "is_demo")
+    list_filter = ("status", "age_band", "is_demo")
+    exclude = ("join_code",)
+
+    def get_queryset(self, request):
+        return drafting_selectors.sessions_for(user=request.user)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(DraftingScopedAdmin):
+    # The link token's hash is never shown: it is the child's key, not staff data.
+    list_display = ("pseudonym", "session", "status", "joined_at")
+    list_filter = ("status",)
+    exclude = ("token_hash",)
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(DraftingScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("pk", "session", "status", "clause_key", "outcome", "created_at")
+    list_filter = ("status", "outcome")
+
+
+@admin.register(ConcernReport)
+class ConcernReportAdmin(DraftingScopedAdmin):
+    list_display = ("pk", "session", "created_at", "handled_at")
+
+
+@admin.register(SuggestionUse)
+class SuggestionUseAdmin(DraftingScopedAdmin):
+    session_path = "suggestion__session"
+    list_display = ("clause", "suggestion", "linked_by", "linked_at")

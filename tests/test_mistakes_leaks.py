@@ -622,6 +622,19 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:pledge_compare": "test_no_pledge_text_page_shows_a_draft_version",
 }
 NOT_DATA_SURFACES = {"dashboards:evidence_document"}
+# The children's pages (issue 10) publish no registry data: they sit behind a child's secret
+# link (or are the join form) and show only one session's approved ideas. What they must not
+# show (a child's unapproved words) is checked by the tests named here, not by this scan.
+CHILD_PAGES_SCANNED_IN_TESTS_DRAFTING = {
+    "drafting:join": "tests/drafting/test_pages.py::test_join_wait_admit_write_flow",
+    "drafting:home": "tests/drafting/test_visibility.py (CH-04 property)",
+    "drafting:suggest": "tests/drafting/test_pages.py::test_bad_text_gets_a_plain_message_...",
+    "drafting:ideas": "tests/drafting/test_visibility.py (CH-04 property)",
+    "drafting:like": "tests/drafting/test_pages.py::test_a_like_counts_only_after_close",
+    "drafting:mine": "tests/drafting/test_visibility.py (CH-04 property)",
+    "drafting:withdraw": "tests/drafting/test_pages.py::test_report_mine_and_remove_...",
+    "drafting:concern": "tests/drafting/test_pages.py::test_report_mine_and_remove_...",
+}
 NOT_PUBLIC_NAMESPACES = ("staff:", "admin:", "api:")
 
 
@@ -632,4 +645,6 @@ def test_every_public_url_is_scanned():
         for n in _url_names(get_resolver().url_patterns)
         if ":" in n and not n.startswith(NOT_PUBLIC_NAMESPACES)
     }
-    assert names - NOT_DATA_SURFACES == set(PUBLIC_URLS_SCANNED)
+    assert names - NOT_DATA_SURFACES - set(CHILD_PAGES_SCANNED_IN_TESTS_DRAFTING) == set(
+        PUBLIC_URLS_SCANNED
+    )

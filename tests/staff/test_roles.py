@@ -32,6 +32,12 @@ MATRIX = {
     "start a new version of the pledge text": ("pledges.add_pledgetext", {A, E}),
     "remove a campaign milestone": ("campaign.delete_milestone", {A}),
     "manage partners": ("campaign.change_partner", {A, E}),
+    # Children's co-drafting (issue 10): facilitators on their own sessions, admins on all.
+    "run a children's drafting session": ("drafting.add_draftingsession", {A, F}),
+    "moderate children's suggestions": ("drafting.change_suggestion", {A, F}),
+    "credit a suggestion in a clause": ("drafting.add_suggestionuse", {A, E, F}),
+    "remove a suggestion's credit": ("drafting.delete_suggestionuse", {A, E, F}),
+    "act on every drafting session": ("drafting.manage_all_sessions", {A}),
 }
 
 # action: (method, path, status when allowed). Denied is always 403 for signed-in staff.
@@ -116,6 +122,8 @@ def test_the_matrix_covers_every_role_and_every_permission_of_a_role():
                 "campaign.add_",
                 "campaign.change_",
                 "auth.view_",
+                "drafting.view_",
+                "drafting.change_",
             )
         )
         for p in unexamined
