@@ -380,6 +380,8 @@ class PublicData:
     events: tuple[EventRecord, ...]  # every verified pledge status change, oldest first
     partners: tuple[PartnerRecord, ...]  # the published partners, by name
     milestones: tuple = ()  # the campaign's milestones, by date
+    # (number, title) of the outcomes published partners support, from their prefetch
+    outcomes: tuple[tuple[int, str], ...] = ()
 
     @property
     def pledge_text_id(self) -> int | None:
@@ -414,7 +416,12 @@ def public_data() -> PublicData:
     capability_keys = [
         c.key for c in sorted((c for d in domains for c in d.capabilities.all()), key=_number)
     ]
-    partners = tuple(partner_record(p) for p in partner_list_public())
+    partner_rows = list(partner_list_public())
+    partners = tuple(partner_record(p) for p in partner_rows)
+    # The outcomes' titles come with the partners' prefetch: no query of their own.
+    outcomes = tuple(
+        sorted({o.number: o.title for p in partner_rows for o in p.outcomes.all()}.items())
+    )
     countries = country_records(
         countries_public(pledge_text_id=pledge_text_id),
         capability_keys=capability_keys,
@@ -431,4 +438,5 @@ def public_data() -> PublicData:
         events=events,
         partners=partners,
         milestones=tuple(campaign_milestones(campaign)) if campaign else (),
+        outcomes=outcomes,
     )

@@ -241,9 +241,17 @@ def snapshot_build() -> dict:
                 "type": p.type,
                 "website": p.website,
                 "works_globally": p.works_globally,
+                "description": p.description,
+                "endorsement": p.endorsement,
+                "coi_disclosure": p.conflict_of_interest_disclosure,
+                "outcomes": list(p.outcomes),
+                "capabilities": list(p.capabilities),
+                "countries": list(p.countries),
+                "demo": p.is_demo,
             }
             for p in public.partners
         ],
+        "outcomes": [{"number": n, "title": t} for n, t in public.outcomes],
         "states": states,
     }
 
