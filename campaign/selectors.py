@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from campaign.models import Campaign, EndorsementStatus, Engagement, Outcome, Partner, PartnerType
+from pledges.accountability import ReportingStatus, pledged_on, reporting_status
+from pledges.models import Pledge, PledgeEvent, ReviewState
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
@@ -29,6 +31,9 @@ __all__ = [
     "engagement_list",
     "outcome_list",
     "partner_list_public",
+    "reporting_not_pledged",
+    "reporting_overdue",
+    "reporting_schedule",
 ]
 
 
@@ -47,6 +52,90 @@ def partner_list_public():
         .prefetch_related("countries", "capabilities", "outcomes")
         .order_by("name")
     )
+
+
+# --- Accountability: progress reports due (issue 11, item 4) ---------------------------------
+
+DEFAULT_REPORT_SCHEDULE = (12, 12)
+
+
+def reporting_schedule(campaign: Campaign | None) -> tuple[int, int]:
+    """(months to the first report, months between reports): the campaign's setting."""
+    if campaign is None:
+        return DEFAULT_REPORT_SCHEDULE
+    return campaign.report_first_months, campaign.report_interval_months
+
+
+@dataclass(frozen=True)
+class StateReporting:
+    iso3: str
+    name: str
+    pledged_on: dt.date
+    reporting: ReportingStatus
+
+
+def reporting_all(*, today: dt.date, campaign: Campaign | None = None) -> list[StateReporting]:
+    """Every state now pledged (verified), with its reporting status: three queries (the
+    campaign unless given, its pledges with their verified report counts, their verified
+    changes)."""
+    campaign = campaign or campaign_current()
+    if campaign is None:
+        return []
+    first, interval = reporting_schedule(campaign)
+    pledges = (
+        Pledge.objects.filter(pledge_text=campaign.pledge_text, status__in=PLEDGED_OR_BEYOND)
+        .select_related("country")
+        .annotate(
+            reports_made=Count(
+                "progress_reports", filter=Q(progress_reports__review_state=ReviewState.VERIFIED)
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=PledgeEvent.objects.public().order_by("event_date", "verified_at", "pk"),
+                to_attr="verified_events",
+            )
+        )
+        .order_by("country__short_name")
+    )
+    result = []
+    for pledge in pledges:
+        since = (
+            pledged_on(
+                [(e.event_date, e.to_status) for e in pledge.verified_events],
+                pledged=PLEDGED_OR_BEYOND,
+            )
+            or pledge.status_date
+        )
+        result.append(
+            StateReporting(
+                iso3=pledge.country_id,
+                name=pledge.country.short_name,
+                pledged_on=since,
+                reporting=reporting_status(
+                    pledged_on=since,
+                    reports=pledge.reports_made,
+                    today=today,
+                    first_months=first,
+                    interval_months=interval,
+                ),
+            )
+        )
+    return result
+
+
+def reporting_not_pledged() -> ReportingStatus:
+    """The status of a state that has not pledged: it owes no report."""
+    return reporting_status(
+        pledged_on=None, reports=0, today=dt.date.today(), first_months=1, interval_months=1
+    )
+
+
+def reporting_overdue(*, today: dt.date) -> list[StateReporting]:
+    """Pledged states whose progress report is overdue, longest overdue first."""
+    late = [r for r in reporting_all(today=today) if r.reporting.overdue]
+    return sorted(late, key=lambda r: (-r.reporting.days_overdue, r.name))
 
 
 # --- Engagements (staff only: never used by public pages) -------------------------------------

@@ -9,7 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Engagement, Milestone, MilestoneKind, Outcome, Partner
-from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent, PledgeTextStatus
+from pledges.models import (
+    CapabilityStatus,
+    NationalStrategy,
+    PledgeEvent,
+    PledgeTextStatus,
+    ProgressReport,
+)
 
 # What an evidence document may be, recognised by its first bytes (not by its name).
 EVIDENCE_SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
@@ -158,6 +164,18 @@ class NationalStrategyForm(StaffForm):
             "note",
         ]
         widgets = {"source_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProgressReportForm(StaffForm):
+    class Meta:
+        model = ProgressReport
+        formfield_callback = formfield_for
+        fields = ["report_date", "title", "summary", *EVIDENCE_FIELDS]
+        widgets = {
+            "report_date": DateInput(),
+            "source_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class ReviewForm(forms.Form):
@@ -366,7 +384,15 @@ class CampaignSettingsForm(forms.ModelForm):
     class Meta:
         model = Campaign
         formfield_callback = formfield_for
-        fields = ["name", "target_states", "launch_date", "launch_event", "target_countries"]
+        fields = [
+            "name",
+            "target_states",
+            "launch_date",
+            "launch_event",
+            "report_first_months",
+            "report_interval_months",
+            "target_countries",
+        ]
         widgets = {
             "launch_date": DateInput,
             "target_countries": forms.SelectMultiple(attrs={"size": 10}),
@@ -401,7 +427,14 @@ class CampaignSettingsForm(forms.ModelForm):
         """(field values, many-to-many values), ready for the campaign service."""
         values = {
             name: self.cleaned_data[name]
-            for name in ("name", "target_states", "launch_date", "launch_event")
+            for name in (
+                "name",
+                "target_states",
+                "launch_date",
+                "launch_event",
+                "report_first_months",
+                "report_interval_months",
+            )
         }
         values["outcome_actions"] = {
             str(o.number): text
