@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from campaign.models import Campaign, EndorsementStatus, Engagement, Outcome, Partner, PartnerType
 from pledges.accountability import ReportingStatus, pledged_on, reporting_status
@@ -82,28 +82,31 @@ def reporting_all(*, today: dt.date, campaign: Campaign | None = None) -> list[S
     if campaign is None:
         return []
     first, interval = reporting_schedule(campaign)
-    pledges = (
-        Pledge.objects.filter(pledge_text=campaign.pledge_text, status__in=PLEDGED_OR_BEYOND)
-        .select_related("country")
+    pledged = Pledge.objects.filter(pledge_text=campaign.pledge_text, status__in=PLEDGED_OR_BEYOND)
+    pledges = list(
+        pledged.select_related("country")
         .annotate(
             reports_made=Count(
                 "progress_reports", filter=Q(progress_reports__review_state=ReviewState.VERIFIED)
             )
         )
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=PledgeEvent.objects.public().order_by("event_date", "verified_at", "pk"),
-                to_attr="verified_events",
-            )
-        )
         .order_by("country__short_name")
     )
+    # Their verified changes in one query whatever their number (none: still one query, so
+    # the count is pinned).
+    changes: dict[int, list[tuple[dt.date, str]]] = {}
+    for pledge_id, day, status in (
+        PledgeEvent.objects.public()
+        .filter(pledge__in=pledged)
+        .order_by("event_date", "verified_at", "pk")
+        .values_list("pledge_id", "event_date", "to_status")
+    ):
+        changes.setdefault(pledge_id, []).append((day, status))
     result = []
     for pledge in pledges:
         since = (
             pledged_on(
-                [(e.event_date, e.to_status) for e in pledge.verified_events],
+                changes.get(pledge.pk, []),
                 pledged=PLEDGED_OR_BEYOND,
             )
             or pledge.status_date
