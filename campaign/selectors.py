@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 
 from campaign.models import Campaign, EndorsementStatus, Engagement, Outcome, Partner, PartnerType
 from pledges.accountability import ReportingStatus, pledged_on, reporting_status
-from pledges.models import Pledge, PledgeEvent, ReviewState
+from pledges.models import Country, Pledge, PledgeEvent, ReviewState
+from pledges.names import country_keys, search_matches
 from pledges.selectors import (
     LADDER,
     NO_INFORMATION,
@@ -146,11 +147,51 @@ def reporting_overdue(*, today: dt.date) -> list[StateReporting]:
 FOLLOW_UP_WINDOW_DAYS = 14
 
 
-def engagement_list(*, country_iso3: str | None = None):
+def engagement_list(*, country_iso3: str | None = None, country_query: str = "", region: str = ""):
+    """Engagements, newest first; `country_query` is a name or code in any UN language
+    (pledges.names: "Côte d'Ivoire", "ivory", "KEN"), `region` an M49 region."""
     engagements = Engagement.objects.select_related("country", "created_by")
     if country_iso3:
         engagements = engagements.filter(country_id=country_iso3.upper())
+    if country_query:
+        entries = [(c.iso3, country_keys(c)) for c in Country.objects.all()]
+        matches = search_matches(entries, country_query)
+        if matches is not None:
+            engagements = engagements.filter(country_id__in=matches)
+    if region:
+        engagements = engagements.filter(country__region=region)
     return engagements.order_by("-date", "-created_at")
+
+
+# A stage recorded on an engagement contradicts the registry when the log is behind the
+# verified status on the ladder (it records "in dialogue" for a state verified as pledged),
+# or when either is a side state (declined, withdrawn) and they differ.
+def engagement_stage_conflict(*, stage: str, verified: str | None) -> bool:
+    if not stage:
+        return False
+    if verified is None:
+        return stage in PLEDGED_OR_BEYOND  # the log says pledged; nothing is verified
+    if stage in LADDER and verified in LADDER:
+        return LADDER.index(stage) < LADDER.index(verified)
+    return stage != verified
+
+
+def engagement_stage_conflicts(engagements) -> dict[int, str | None]:
+    """{engagement pk: the registry's verified status} for those whose stage contradicts
+    it: one query for the verified statuses of their states (the campaign's pledge text)."""
+    engagements = list(engagements)
+    campaign = campaign_current()
+    statuses = dict(
+        Pledge.objects.filter(
+            country_id__in={e.country_id for e in engagements},
+            pledge_text_id=campaign.pledge_text_id if campaign else None,
+        ).values_list("country_id", "status")
+    )
+    return {
+        e.pk: statuses.get(e.country_id)
+        for e in engagements
+        if engagement_stage_conflict(stage=e.pledge_stage, verified=statuses.get(e.country_id))
+    }
 
 
 def engagement_follow_ups_due(*, today: dt.date, within_days: int = FOLLOW_UP_WINDOW_DAYS):
