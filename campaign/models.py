@@ -284,8 +284,26 @@ class Engagement(LockedModel):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=EngagementChannel.choices)
     outcome = models.TextField(_("outcome"), max_length=2000)
-    next_step = models.TextField(_("next step"), max_length=2000, blank=True)
-    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    # Who runs this engagement (issue 11, item 6): a staff member, not only who logged it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The follow-up: who (a staff member), what (the next step), by when.
+    next_step = models.TextField(_("follow-up: what"), max_length=2000, blank=True)
+    follow_up_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("follow-up: who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    follow_up_due = models.DateField(_("follow-up: by when"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     pledge_stage = models.CharField(
         _("linked pledge stage"),
@@ -332,3 +350,8 @@ class Engagement(LockedModel):
 
     def __str__(self) -> str:
         return f"{self.country} · {self.institution} ({self.date:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.follow_up_due and not self.next_step.strip():
+            raise ValidationError({"next_step": _("Say what the follow-up is.")})

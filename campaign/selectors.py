@@ -150,7 +150,9 @@ FOLLOW_UP_WINDOW_DAYS = 14
 def engagement_list(*, country_iso3: str | None = None, country_query: str = "", region: str = ""):
     """Engagements, newest first; `country_query` is a name or code in any UN language
     (pledges.names: "Côte d'Ivoire", "ivory", "KEN"), `region` an M49 region."""
-    engagements = Engagement.objects.select_related("country", "created_by")
+    engagements = Engagement.objects.select_related(
+        "country", "created_by", "owner", "follow_up_owner"
+    )
     if country_iso3:
         engagements = engagements.filter(country_id=country_iso3.upper())
     if country_query:

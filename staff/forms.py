@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -244,7 +245,9 @@ class EngagementForm(forms.ModelForm):
             "date",
             "channel",
             "outcome",
+            "owner",
             "next_step",
+            "follow_up_owner",
             "follow_up_due",
             "follow_up_done",
             "pledge_stage",
@@ -262,6 +265,11 @@ class EngagementForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.lock_version
             self.fields["lock_version"].required = True
+        # Owners are active staff members (issue 11, item 6).
+        staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        for name in ("owner", "follow_up_owner"):
+            self.fields[name].queryset = staff
+            self.fields[name].label_from_instance = lambda user: user.get_username()
 
     def model_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -88,3 +88,41 @@ def test_engagement_pages_never_carry_the_public_verification_banner(alice, alic
         assert PUBLIC_BANNER not in html, url
         assert "engagements are never public" in html, url
     assert PUBLIC_BANNER in alice_client.get("/staff/").content.decode()
+
+
+def test_an_engagement_has_an_owner_and_a_follow_up_who_what_by_when(alice, alice_client, editor):
+    response = alice_client.post(
+        "/staff/engagements/new/",
+        {
+            "country": "KEN",
+            "institution": "Ministry of ICT",
+            "date": "2026-02-01",
+            "channel": "meeting",
+            "outcome": "Agreed to consult",
+            "owner": editor.pk,
+            "next_step": "Send the pledge text in French",
+            "follow_up_owner": editor.pk,
+            "follow_up_due": "2026-02-15",
+        },
+    )
+    assert response.status_code == 302
+    from campaign.models import Engagement
+
+    engagement = Engagement.objects.get()
+    assert engagement.owner == engagement.follow_up_owner == editor
+    html = alice_client.get("/staff/engagements/").content.decode()
+    assert f"{editor.get_username()}: Send the pledge text in French" in html
+    # a date without saying what the follow-up is, is refused
+    response = alice_client.post(
+        "/staff/engagements/new/",
+        {
+            "country": "KEN",
+            "institution": "Ministry",
+            "date": "2026-02-01",
+            "channel": "meeting",
+            "outcome": "x",
+            "follow_up_due": "2026-02-15",
+        },
+    )
+    assert response.status_code == 200
+    assert Engagement.objects.count() == 1
