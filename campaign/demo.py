@@ -386,6 +386,8 @@ def demo_engagements_build(*, editor, seed: int, today: dt.date) -> list[Engagem
                 follow_up_done=bool(due and due < today and rng.random() < 0.5),
                 pledge_stage=rng.choice(LADDER[1:4]),
                 created_by=editor,
+                owner=editor,
+                follow_up_owner=editor if due else None,
                 is_demo=True,
             )
         )

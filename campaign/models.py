@@ -75,8 +75,27 @@ class Campaign(LockedModel):
         help_text=_("The states the campaign lobbies first (the plan's target set)."),
     )
 
+    # Accountability (issue 11): the first progress report is due this many months after
+    # the pledge date, then one every `report_interval_months`.
+    report_first_months = models.PositiveSmallIntegerField(
+        _("first progress report due (months after the pledge)"),
+        default=12,
+        help_text=_("e.g. 12: a state that pledged on 9 February 2027 reports by 9 February 2028."),
+    )
+    report_interval_months = models.PositiveSmallIntegerField(
+        _("then a progress report every (months)"), default=12
+    )
+
     # The campaign's public settings change only through a verified Revision.
-    revisable_fields = ("name", "target_states", "launch_date", "launch_event", "outcome_actions")
+    revisable_fields = (
+        "name",
+        "target_states",
+        "launch_date",
+        "launch_event",
+        "outcome_actions",
+        "report_first_months",
+        "report_interval_months",
+    )
     revisable_m2m = ("target_countries",)
 
     objects = AuditedQuerySet.as_manager()
@@ -90,6 +109,14 @@ class Campaign(LockedModel):
                 name="campaign_target_within_members",
                 condition=Q(target_states__gte=1, target_states__lte=193),
                 violation_error_message=_("The target is between 1 and 193 Member States."),
+            ),
+            models.CheckConstraint(
+                name="campaign_report_schedule_plausible",
+                condition=Q(report_first_months__gte=1, report_first_months__lte=60)
+                & Q(report_interval_months__gte=1, report_interval_months__lte=60),
+                violation_error_message=_(
+                    "Reports are due between 1 and 60 months after the pledge and apart."
+                ),
             ),
         ]
 
@@ -257,8 +284,26 @@ class Engagement(LockedModel):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=EngagementChannel.choices)
     outcome = models.TextField(_("outcome"), max_length=2000)
-    next_step = models.TextField(_("next step"), max_length=2000, blank=True)
-    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    # Who runs this engagement (issue 11, item 6): a staff member, not only who logged it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The follow-up: who (a staff member), what (the next step), by when.
+    next_step = models.TextField(_("follow-up: what"), max_length=2000, blank=True)
+    follow_up_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("follow-up: who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    follow_up_due = models.DateField(_("follow-up: by when"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     pledge_stage = models.CharField(
         _("linked pledge stage"),
@@ -305,3 +350,8 @@ class Engagement(LockedModel):
 
     def __str__(self) -> str:
         return f"{self.country} · {self.institution} ({self.date:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.follow_up_due and not self.next_step.strip():
+            raise ValidationError({"next_step": _("Say what the follow-up is.")})

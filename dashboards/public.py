@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import PartnerType
@@ -28,6 +29,7 @@ from pledges.selectors import (
     PledgeStatus,
     StrategyStatus,
     UNStatus,
+    accountability,
 )
 
 MEMBER = UNStatus.MEMBER
@@ -83,6 +85,15 @@ PARTNER_BANDS = (
     ("2-3", _("2 or 3 partners"), "#fc8d59"),
     ("4+", _("4 or more partners"), "#d7301f"),
 )
+
+# Accountability (issue 11): blue for on time, orange for overdue (colour-blind safe, and
+# the legend and table name them), grey for states that owe no report.
+REPORTING_BANDS = (
+    (accountability.ON_TIME, _("Reporting on time"), "#0072b2"),
+    (accountability.OVERDUE, _("Report overdue"), "#e69f00"),
+    (accountability.NOT_PLEDGED, _("Not pledged: no report due"), NO_INFORMATION_COLOUR),
+)
+REPORTING_LABELS = {key: label for key, label, _colour in REPORTING_BANDS}
 
 PLEDGE_LABELS = {**dict(PledgeStatus.choices), NO_INFORMATION: NO_INFORMATION_LABEL}
 STRATEGY_LABELS = {**dict(StrategyStatus.choices), NO_INFORMATION: NO_INFORMATION_LABEL}
@@ -158,6 +169,8 @@ class Layer:
     categories: tuple[Category, ...]
     supports_time: bool = False
     domain: dict | None = None
+    # The campaign's report schedule (months to the first, months between): the reporting layer
+    schedule: tuple[int, int] | None = None
 
 
 def layers(data: dict) -> list[Layer]:
@@ -207,6 +220,17 @@ def layers(data: dict) -> list[Layer]:
         )
     result.append(
         Layer(
+            key="reporting",
+            label=str(_("Progress reports: on time or overdue")),
+            categories=tuple(
+                Category(k, str(label), c, k == accountability.NOT_PLEDGED)
+                for k, label, c in REPORTING_BANDS
+            ),
+            schedule=report_schedule(data),
+        )
+    )
+    result.append(
+        Layer(
             key="partners",
             label=str(_("Partners present")),
             categories=tuple(Category(k, str(label), c) for k, label, c in PARTNER_BANDS),
@@ -220,6 +244,34 @@ def layer_get(data: dict, key: str) -> Layer:
         if layer.key == key:
             return layer
     return layers(data)[0]
+
+
+def report_schedule(data: dict) -> tuple[int, int]:
+    campaign = data.get("campaign") or {}
+    return campaign.get("report_first_months", 12), campaign.get("report_interval_months", 12)
+
+
+def state_reporting(
+    state: dict, schedule: tuple[int, int], *, today: dt.date | None = None
+) -> accountability.ReportingStatus:
+    """A state's progress reports against the schedule, from its verified changes."""
+    since = accountability.pledged_on(
+        [(dt.date.fromisoformat(e["date"]), e["to"]) for e in state["events"]],
+        pledged=PLEDGED_OR_BEYOND,
+    )
+    if (
+        since is None
+        and state["pledge"]["status"] in PLEDGED_OR_BEYOND
+        and state["pledge"]["since"]
+    ):
+        since = dt.date.fromisoformat(state["pledge"]["since"])
+    return accountability.reporting_status(
+        pledged_on=since,
+        reports=len(state.get("reports", [])),
+        today=today or timezone.localdate(),
+        first_months=schedule[0],
+        interval_months=schedule[1],
+    )
 
 
 def partner_band(count: int) -> str:
@@ -252,6 +304,13 @@ def state_category(state: dict, layer: Layer, *, day: dt.date | None = None) -> 
         ]
         detail = str(_("last verified %(date)s") % {"date": max(verified)}) if verified else ""
         return str(coverage["in_place"]), detail
+    if layer.key == "reporting":
+        reporting = state_reporting(state, layer.schedule or (12, 12))
+        if reporting.overdue:
+            return reporting.status, str(_("due %(date)s") % {"date": reporting.next_due})
+        if reporting.next_due:
+            return reporting.status, str(_("next due %(date)s") % {"date": reporting.next_due})
+        return reporting.status, ""
     return partner_band(len(state["partners"])), ""
 
 
@@ -631,6 +690,7 @@ def country_profile(data: dict, state: dict) -> dict:
         for e in reversed(state["events"])  # newest first
     ]
     strategy = state["strategy"]
+    reporting = state_reporting(state, report_schedule(data))
     return {
         "state": state,
         "region_label": region_label(state["region"]),
@@ -651,4 +711,8 @@ def country_profile(data: dict, state: dict) -> dict:
             if slug in partners
         ],
         "partners_demo": bool(data.get("demo_data")) and bool(state["partners"]),
+        "reporting": reporting,
+        "reporting_label": str(REPORTING_LABELS[reporting.status]),
+        "reports": list(reversed(state.get("reports", []))),  # newest first
+        "report_schedule": report_schedule(data),
     }

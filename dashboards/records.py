@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from campaign.selectors import campaign_current, campaign_milestones, partner_list_public
 from pledges.names import country_keys
@@ -30,6 +31,7 @@ from pledges.selectors import (
     countries_public,
     domain_list,
     pledge_events_public,
+    progress_reports_public,
 )
 
 # What a capability shows when no status is verified for it.
@@ -133,6 +135,9 @@ class CountryRecord:
     partners: tuple[str, ...] | None
     # Every name and code it is known by, as pledges.names compares them (the search)
     search_keys: tuple[str, ...] = ()
+    # Its progress reports against the campaign's schedule (pledges.accountability
+    # ReportingStatus); None when the caller did not load them (the API does).
+    reporting: object | None = None
 
     def capability(self, key: str) -> CapabilityRecord:
         return next(c for c in self.capabilities if c.capability == key)
@@ -282,6 +287,8 @@ def country_records(
     capability_keys: Sequence[str],
     pledge_text_version: int | None,
     partners_at: Mapping[str, Sequence[str]] | None = None,
+    reporting_at: Mapping[str, object] | None = None,
+    reporting_default: object | None = None,
 ) -> list[CountryRecord]:
     """Records of states read from `pledges.selectors.countries_public` (no further query).
 
@@ -315,6 +322,9 @@ def country_records(
                 capabilities=_capabilities(country, capability_keys),
                 partners=None if partners_at is None else tuple(partners_at.get(country.iso3, ())),
                 search_keys=tuple(country_keys(country)),
+                reporting=None
+                if reporting_at is None
+                else reporting_at.get(country.iso3, reporting_default),
             )
         )
     return result
@@ -372,7 +382,7 @@ def partners_present(partners: Iterable[PartnerRecord]) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class PublicData:
-    """Every public record, read in a fixed number of queries (thirteen) whatever the data."""
+    """Every public record, read in a fixed number of queries (fourteen) whatever the data."""
 
     campaign: object | None  # the current campaign (campaign.selectors), its text selected
     domains: tuple  # the MNR domains, their capabilities prefetched (reference data)
@@ -380,6 +390,10 @@ class PublicData:
     events: tuple[EventRecord, ...]  # every verified pledge status change, oldest first
     partners: tuple[PartnerRecord, ...]  # the published partners, by name
     milestones: tuple = ()  # the campaign's milestones, by date
+    # (number, title) of the outcomes published partners support, from their prefetch
+    outcomes: tuple[tuple[int, str], ...] = ()
+    # {iso3: verified progress reports on the campaign's pledge, oldest first}
+    reports: Mapping[str, tuple] = dataclass_field(default_factory=dict)
 
     @property
     def pledge_text_id(self) -> int | None:
@@ -407,14 +421,20 @@ def _number(capability) -> int:
 def public_data() -> PublicData:
     """Read everything public: 1 campaign, 2 MNR domains and capabilities, 4 states (with
     verified pledges, current strategies and capability statuses), 1 verified events, 4
-    published partners (with their countries, capabilities and outcomes), 1 milestones."""
+    published partners (with their countries, capabilities and outcomes), 1 milestones,
+    1 verified progress reports."""
     campaign = campaign_current()
     pledge_text_id = campaign.pledge_text_id if campaign else None
     domains = tuple(domain_list())
     capability_keys = [
         c.key for c in sorted((c for d in domains for c in d.capabilities.all()), key=_number)
     ]
-    partners = tuple(partner_record(p) for p in partner_list_public())
+    partner_rows = list(partner_list_public())
+    partners = tuple(partner_record(p) for p in partner_rows)
+    # The outcomes' titles come with the partners' prefetch: no query of their own.
+    outcomes = tuple(
+        sorted({o.number: o.title for p in partner_rows for o in p.outcomes.all()}.items())
+    )
     countries = country_records(
         countries_public(pledge_text_id=pledge_text_id),
         capability_keys=capability_keys,
@@ -431,4 +451,13 @@ def public_data() -> PublicData:
         events=events,
         partners=partners,
         milestones=tuple(campaign_milestones(campaign)) if campaign else (),
+        outcomes=outcomes,
+        reports=_reports_by_country(pledge_text_id),
     )
+
+
+def _reports_by_country(pledge_text_id: int | None) -> dict[str, tuple]:
+    result: dict[str, list] = {}
+    for report in progress_reports_public(pledge_text_id=pledge_text_id):
+        result.setdefault(report.pledge.country_id, []).append(report)
+    return {iso3: tuple(reports) for iso3, reports in result.items()}

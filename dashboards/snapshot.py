@@ -33,6 +33,7 @@ from dashboards.records import (
     SourceRecord,
     StrategyRecord,
     public_data,
+    source_record,
 )
 from pledges.selectors import (
     LADDER,
@@ -214,6 +215,16 @@ def snapshot_build() -> dict:
                 "coverage": _coverage(details, domains),
                 "partners": list(country.partners),
                 "search_keys": list(country.search_keys),
+                "reports": [
+                    {
+                        "date": r.report_date.isoformat(),
+                        "title": r.title,
+                        "summary": r.summary,
+                        "source": _source(source_record(r)),
+                        "demo": r.is_demo,
+                    }
+                    for r in public.reports.get(country.iso3, ())
+                ],
             }
         )
     return {
@@ -225,6 +236,8 @@ def snapshot_build() -> dict:
             "target_states": campaign.target_states,
             "launch_date": campaign.launch_date.isoformat(),
             "launch_event": campaign.launch_event,
+            "report_first_months": campaign.report_first_months,
+            "report_interval_months": campaign.report_interval_months,
             "milestones": [
                 {"name": m.name, "date": m.date.isoformat(), "kind": m.kind}
                 for m in public.milestones
@@ -241,9 +254,17 @@ def snapshot_build() -> dict:
                 "type": p.type,
                 "website": p.website,
                 "works_globally": p.works_globally,
+                "description": p.description,
+                "endorsement": p.endorsement,
+                "coi_disclosure": p.conflict_of_interest_disclosure,
+                "outcomes": list(p.outcomes),
+                "capabilities": list(p.capabilities),
+                "countries": list(p.countries),
+                "demo": p.is_demo,
             }
             for p in public.partners
         ],
+        "outcomes": [{"number": n, "title": t} for n, t in public.outcomes],
         "states": states,
     }
 

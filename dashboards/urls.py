@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from dashboards import evidence, feeds, pledge_text, views
+from dashboards import evidence, feeds, partners, pledge_text, views
 
 app_name = "dashboards"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("pledge/v/<int:version>/print/", pledge_text.pledge_print, name="pledge_print"),
     path("pledge/compare/", pledge_text.pledge_compare, name="pledge_compare"),
     path("embed/map/", views.embed_map, name="embed_map"),
+    path("partners/", partners.partner_directory, name="partners"),
+    path("partners/<slug:slug>/", partners.partner_page, name="partner"),
+    path("embed/partners/<slug:slug>/", partners.embed_partner, name="embed_partner"),
     path("live/", views.live_wall, name="live_wall"),
     path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),
     path("data/live.json", views.live_json, name="live_json"),

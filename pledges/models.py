@@ -948,6 +948,52 @@ class NationalStrategy(Reviewable, Evidence):
             raise ValidationError({"year": _("This year is in the future.")})
 
 
+# --- Accountability: the progress reports a pledged state owes ------------------------------
+
+
+class ProgressReport(Reviewable, Evidence):
+    """A state's progress report on its pledge, with its evidence; public once verified.
+
+    Which reports are due, and when, follows from the pledge date and the campaign's
+    schedule (pledges.accountability)."""
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("pledge")
+    )
+    report_date = models.DateField(
+        _("date of the report"),
+        validators=[validate_not_future, validate_not_too_early],
+        help_text=_("When the state published or submitted the report."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("public summary"), max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(Reviewable.Meta):
+        ordering = ["-report_date", "-created_at"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            *Reviewable.Meta.constraints,
+            models.CheckConstraint(
+                name="progressreport_has_source",
+                condition=HAS_SOURCE,
+                violation_error_message=_("Give a source link or upload a document."),
+            ),
+            models.CheckConstraint(
+                name="progressreport_date_plausible", condition=Q(report_date__gte=EARLIEST_DATE)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge.country}: {self.title} ({self.report_date:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        validate_not_future(self.report_date)
+        validate_not_future(self.source_date)
+
+
 # --- Revisions of published records (four eyes on edits) -------------------------------------
 
 

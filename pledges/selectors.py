@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from pledges import accountability
 from pledges.history import history_changes
 from pledges.models import (
     LADDER,
@@ -25,6 +26,7 @@ from pledges.models import (
     PledgeEvent,
     PledgeStatus,
     PledgeText,
+    ProgressReport,
     StrategyStatus,
     UNStatus,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "PledgeStatus",
     "StrategyStatus",
     "UNStatus",
+    "accountability",
     "capability_list",
     "country_get",
     "country_status_rows",
@@ -473,9 +476,19 @@ def pledge_events_public() -> QuerySet[PledgeEvent]:
     )
 
 
+def progress_reports_public(*, pledge_text_id: int | None) -> QuerySet[ProgressReport]:
+    """Verified progress reports on pledges to the text, oldest first (one query)."""
+    return (
+        ProgressReport.objects.public()
+        .filter(pledge__pledge_text_id=pledge_text_id)
+        .select_related("pledge")
+        .order_by("report_date", "verified_at", "pk")
+    )
+
+
 # --- Evidence documents ---------------------------------------------------------------------
 
-EVIDENCE_MODELS = (PledgeEvent, CapabilityStatus, NationalStrategy)
+EVIDENCE_MODELS = (PledgeEvent, CapabilityStatus, NationalStrategy, ProgressReport)
 
 
 @dataclass(frozen=True)
@@ -516,7 +529,7 @@ def evidence_document_get(*, user, name: str) -> EvidenceDocument | None:
 
     Anyone may open a verified record's document. Staff who may view a kind of record
     (pledges.view_pledgeevent, ...) may open any of its documents, drafts and earlier
-    versions included. Up to 3 queries for the public, 3 more for staff.
+    versions included. Up to 4 queries for the public, 4 more for staff.
     """
     if not evidence_name_is_valid(name):
         return None

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pledges.audit import security_event_log
 from pledges.models import (
+    PLEDGED_OR_BEYOND,
     Capability,
     CapabilityStatus,
     Country,
@@ -32,6 +33,7 @@ from pledges.models import (
     PledgeText,
     PledgeTextImmutableError,
     PledgeTextStatus,
+    ProgressReport,
     ReviewState,
     Revision,
     SecurityEventKind,
@@ -574,6 +576,39 @@ def national_strategy_verify(
         review_verify(record, user=user, expected_lock_version=expected_lock_version)
         _make_current(record, NationalStrategy.objects.filter(country=record.country), user=user)
         public_change_announce()
+    return record
+
+
+def progress_report_create(
+    *, country: Country, user, is_demo: bool = False, reason: str = "", **values: Any
+) -> ProgressReport:
+    """Log a state's progress report on its pledge, with evidence, as a draft (issue 11).
+
+    Only a state whose verified status is "pledged" or beyond owes reports; verifying one
+    goes through record_verify like every draft (four eyes)."""
+    permission_require(
+        user=user,
+        permission=model_permission(ProgressReport, "add"),
+        action="add",
+        model=ProgressReport,
+    )
+    pledge_text = pledge_text_current()
+    pledge = (
+        Pledge.objects.filter(country=country, pledge_text=pledge_text).first()
+        if pledge_text
+        else None
+    )
+    if pledge is None or pledge.status not in PLEDGED_OR_BEYOND:
+        raise ValidationError(
+            _("%(state)s has no verified pledge: only a pledged state reports on its progress.")
+            % {"state": country.short_name}
+        )
+    if values.get("source_document", "") is None:
+        values.pop("source_document")
+    record = ProgressReport(
+        pledge=pledge, created_by=user, last_changed_by=user, is_demo=is_demo, **values
+    )
+    _save(record, user=user, reason=reason)
     return record
 
 

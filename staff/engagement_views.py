@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from campaign import selectors, services
 from campaign.models import Engagement
 from pledges.history import stale_edit_changes
-from pledges.models import StaleEditError
+from pledges.models import NO_INFORMATION_LABEL, PledgeStatus, StaleEditError
+from pledges.selectors import M49_REGIONS
 from staff.access import staff_page, staff_render
 from staff.forms import EngagementForm
 from staff.selectors import ENGAGEMENT_VIEW, LIST_PAGE_SIZE
@@ -26,17 +27,33 @@ from staff.selectors import ENGAGEMENT_VIEW, LIST_PAGE_SIZE
 @staff_page(ENGAGEMENT_VIEW)
 @require_safe
 def engagement_list(request):
-    country = request.GET.get("country", "").strip()[:3]
+    # A country by name or code in any UN language, and/or an M49 region (issue 11, item 6)
+    country = request.GET.get("country", "").strip()[:100]
+    region = request.GET.get("region", "")
+    region = region if region in M49_REGIONS else ""
     engagements = Paginator(
-        selectors.engagement_list(country_iso3=country or None), LIST_PAGE_SIZE
+        selectors.engagement_list(country_query=country, region=region), LIST_PAGE_SIZE
     ).get_page(request.GET.get("page", 1))
+    conflicts = selectors.engagement_stage_conflicts(engagements.object_list)
+    labels = dict(PledgeStatus.choices)
+    params = {k: v for k, v in (("country", country), ("region", region)) if v}
     return staff_render(
         request,
         "staff/engagement_list.html",
         {
             "engagements": engagements,
-            "country": country.upper(),
-            "page_query": urlencode({"country": country.upper()}) + "&" if country else "",
+            "rows": [
+                (
+                    e,
+                    e.pk in conflicts,
+                    str(labels.get(conflicts.get(e.pk), NO_INFORMATION_LABEL)),
+                )
+                for e in engagements.object_list
+            ],
+            "country": country,
+            "region": region,
+            "regions": M49_REGIONS,
+            "page_query": urlencode(params) + "&" if params else "",
         },
     )
 
@@ -90,6 +107,11 @@ def engagement_edit(request, pk: int):
             messages.success(request, _("Engagement updated."))
             return redirect("staff:engagement_list")
     context["form"] = form
+    conflicts = selectors.engagement_stage_conflicts([engagement])
+    if engagement.pk in conflicts:
+        context["stage_conflict"] = str(
+            dict(PledgeStatus.choices).get(conflicts[engagement.pk], NO_INFORMATION_LABEL)
+        )
     return staff_render(
         request,
         "staff/engagement_form.html",

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Engagement, Milestone, MilestoneKind, Outcome, Partner
-from pledges.models import CapabilityStatus, NationalStrategy, PledgeEvent, PledgeTextStatus
+from pledges.models import (
+    CapabilityStatus,
+    NationalStrategy,
+    PledgeEvent,
+    PledgeTextStatus,
+    ProgressReport,
+)
 
 # What an evidence document may be, recognised by its first bytes (not by its name).
 EVIDENCE_SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
@@ -160,6 +167,18 @@ class NationalStrategyForm(StaffForm):
         widgets = {"source_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
 
+class ProgressReportForm(StaffForm):
+    class Meta:
+        model = ProgressReport
+        formfield_callback = formfield_for
+        fields = ["report_date", "title", "summary", *EVIDENCE_FIELDS]
+        widgets = {
+            "report_date": DateInput(),
+            "source_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
 class ReviewForm(forms.Form):
     """A verifier's decision on a draft, made on the version they saw."""
 
@@ -226,7 +245,9 @@ class EngagementForm(forms.ModelForm):
             "date",
             "channel",
             "outcome",
+            "owner",
             "next_step",
+            "follow_up_owner",
             "follow_up_due",
             "follow_up_done",
             "pledge_stage",
@@ -244,6 +265,11 @@ class EngagementForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.lock_version
             self.fields["lock_version"].required = True
+        # Owners are active staff members (issue 11, item 6).
+        staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        for name in ("owner", "follow_up_owner"):
+            self.fields[name].queryset = staff
+            self.fields[name].label_from_instance = lambda user: user.get_username()
 
     def model_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
@@ -366,7 +392,15 @@ class CampaignSettingsForm(forms.ModelForm):
     class Meta:
         model = Campaign
         formfield_callback = formfield_for
-        fields = ["name", "target_states", "launch_date", "launch_event", "target_countries"]
+        fields = [
+            "name",
+            "target_states",
+            "launch_date",
+            "launch_event",
+            "report_first_months",
+            "report_interval_months",
+            "target_countries",
+        ]
         widgets = {
             "launch_date": DateInput,
             "target_countries": forms.SelectMultiple(attrs={"size": 10}),
@@ -401,7 +435,14 @@ class CampaignSettingsForm(forms.ModelForm):
         """(field values, many-to-many values), ready for the campaign service."""
         values = {
             name: self.cleaned_data[name]
-            for name in ("name", "target_states", "launch_date", "launch_event")
+            for name in (
+                "name",
+                "target_states",
+                "launch_date",
+                "launch_event",
+                "report_first_months",
+                "report_interval_months",
+            )
         }
         values["outcome_actions"] = {
             str(o.number): text

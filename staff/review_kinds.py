@@ -24,6 +24,7 @@ from pledges.models import (
     Pledge,
     PledgeEvent,
     PledgeText,
+    ProgressReport,
     Revision,
 )
 
@@ -142,6 +143,19 @@ REVIEW_KINDS: dict[str, ReviewKind] = {
                 "review_state",
             ),
             edit_url=_edit_url("national-strategy"),
+        ),
+        ReviewKind(
+            key="progress-report",
+            region_lookup="pledge__country__region",
+            label=_("Progress report"),
+            model=ProgressReport,
+            summary=lambda r: (
+                f"{r.pledge.country.short_name}: {r.title} ({r.report_date:%Y-%m-%d})"
+            ),
+            select_related=("pledge__country", "created_by"),
+            country_iso3=lambda r: r.pledge.country_id,
+            fields=("report_date", "title", "summary", *EVIDENCE, "review_state"),
+            edit_url=_edit_url("progress-report"),
         ),
         ReviewKind(
             key="partner",

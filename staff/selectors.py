@@ -81,6 +81,8 @@ class StaffAbilities:
     view_pledge_text: bool = False
     add_pledge_text: bool = False
     change_pledge_text: bool = False
+    add_progress_report: bool = False
+    view_progress_reports: bool = False
 
 
 def staff_abilities(*, user) -> StaffAbilities:
@@ -105,6 +107,8 @@ def staff_abilities(*, user) -> StaffAbilities:
         view_pledge_text="pledges.view_pledgetext" in perms,
         add_pledge_text="pledges.add_pledgetext" in perms,
         change_pledge_text="pledges.change_pledgetext" in perms,
+        add_progress_report="pledges.add_progressreport" in perms,
+        view_progress_reports="pledges.view_progressreport" in perms,
     )
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
         views.national_strategy_new,
         name="national_strategy_new",
     ),
+    path(
+        "countries/<str:iso3>/reports/new/",
+        views.progress_report_new,
+        name="progress_report_new",
+    ),
     path("drafts/<str:kind>/<int:pk>/edit/", views.draft_edit, name="draft_edit"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/batch/verify/", views.review_batch_verify, name="review_batch_verify"),

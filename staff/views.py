@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaign.models import Partner, PartnerType
-from campaign.selectors import engagement_follow_ups_due
+from campaign.selectors import engagement_follow_ups_due, reporting_overdue
 from pledges import selectors, services
 from pledges.history import stale_edit_changes
 from pledges.imports import ImportRejected, import_apply, import_plan
@@ -34,6 +34,7 @@ from staff.forms import (
     NationalStrategyForm,
     PartnerForm,
     PledgeEventForm,
+    ProgressReportForm,
     ReviewForm,
 )
 from staff.imports import IMPORTERS
@@ -70,6 +71,10 @@ def staff_home(request):
             user=request.user, page=request.GET.get("drafts_page", 1)
         ),
         "follow_ups": follow_ups,
+        # Accountability (issue 11): pledged states whose progress report is overdue.
+        "reports_overdue": reporting_overdue(today=today)
+        if abilities.view_progress_reports
+        else None,
     }
     return staff_render(request, "staff/staff_home.html", context)
 
@@ -209,7 +214,27 @@ def national_strategy_new(request, iso3: str):
     )
 
 
+@staff_page(*REGISTRY_VIEW, on_get=("pledges.add_progressreport",))
+@require_http_methods(["GET", "POST"])
+def progress_report_new(request, iso3: str):
+    """Record a state's progress report with evidence: a draft a second person verifies."""
+    country = _country(iso3)
+
+    def create(*, values, reason):
+        services.progress_report_create(country=country, user=request.user, reason=reason, **values)
+
+    return _record_form(
+        request,
+        country=country,
+        form_class=ProgressReportForm,
+        title=_("Record a progress report"),
+        create=create,
+        current=staff_selectors.country_public_status(country=country),
+    )
+
+
 EDIT_FORMS = {
+    "progress-report": ProgressReportForm,
     "pledge-event": PledgeEventForm,
     "capability-status": CapabilityStatusForm,
     "national-strategy": NationalStrategyForm,

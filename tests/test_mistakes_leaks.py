@@ -374,6 +374,41 @@ def test_no_public_page_shows_a_draft(world, client):
     assert _missing_public(kenya) == []
 
 
+# issue 11: the partner directory (every filter), a published partner's page and card, and
+# the draft partner's (404).
+PARTNER_PAGES = [
+    "/partners/",
+    "/partners/?page=2",
+    f"/partners/?country={BOTH}",
+    f"/partners/?country={DRAFT_ONLY}",
+    f"/partners/?country={REVISION_ONLY}",
+    "/partners/?type=civil_society",
+    "/partners/?capability=mnr-02",
+    "/partners/?q=draftpartner",  # would find the draft (no marker in the query)
+    "/partners/?q=zqpublic",
+    f"/partners/{PUBLIC['partner']}/",
+    f"/embed/partners/{PUBLIC['partner']}/",
+    "/partners/unicef/",
+    "/embed/partners/unicef/",
+]
+
+
+def test_no_partner_page_shows_a_draft(world, client):
+    # issue 11: neither a draft partner nor a draft revision of a published one (UNICEF's)
+    for path in PARTNER_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _leaks(_body(response)) == [], path
+    assert PUBLIC["partner"] in _body(client.get("/partners/?q=zqpublic")).decode()
+    assert (
+        "/partners/unicef/" not in _body(client.get(f"/partners/?country={REVISION_ONLY}")).decode()
+    )
+    for path in [f"/partners/{DRAFT['partner']}/", f"/embed/partners/{DRAFT['partner']}/"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert _leaks(_body(response)) == [], path
+
+
 # issue 9: the pledge text pages, the published versions (200) and the draft's (404).
 PLEDGE_PAGES = ["/pledge/", "/pledge/v/1/", "/pledge/v/2/", "/pledge/v/2/print/"]
 PLEDGE_COMPARE = ["/pledge/compare/?from=1&to=2", "/pledge/compare/?from=2&to=1"]
@@ -620,6 +655,9 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:pledge_version": "test_no_pledge_text_page_shows_a_draft_version",
     "dashboards:pledge_print": "test_no_pledge_text_page_shows_a_draft_version",
     "dashboards:pledge_compare": "test_no_pledge_text_page_shows_a_draft_version",
+    "dashboards:partners": "test_no_partner_page_shows_a_draft",
+    "dashboards:partner": "test_no_partner_page_shows_a_draft",
+    "dashboards:embed_partner": "test_no_partner_page_shows_a_draft",
 }
 NOT_DATA_SURFACES = {"dashboards:evidence_document"}
 # The children's pages (issue 10) publish no registry data: they sit behind a child's secret

@@ -21,12 +21,14 @@ from pledges.selectors import (
     PledgeStatus,
     StrategyStatus,
     UNStatus,
+    accountability,
 )
 
 PLEDGE_STATUS_VALUES = list(PledgeStatus.values)
 PLEDGE_STATUS_CHOICES = [*PLEDGE_STATUS_VALUES, NO_INFORMATION]
 CAPABILITY_STATUS_VALUES = list(CapabilityStatusChoice.values)
 STRATEGY_STATUS_VALUES = list(StrategyStatus.values)
+REPORTING_STATUS_VALUES = list(accountability.REPORTING_STATUSES)
 
 
 _DATETIME = serializers.DateTimeField()
@@ -136,6 +138,22 @@ class CapabilityStatusSerializer(serializers.Serializer):
     is_demo = serializers.BooleanField()
 
 
+class ReportingSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=REPORTING_STATUS_VALUES,
+        help_text=_(
+            "Progress reports against the campaign's schedule: 'on_time', 'overdue' (a "
+            "report's due date has passed without a verified report), or 'not_pledged' (no "
+            "report is due)."
+        ),
+    )
+    next_due = serializers.DateField(
+        allow_null=True, help_text=_("The earliest due date not yet met; null if not pledged.")
+    )
+    days_overdue = serializers.IntegerField(help_text=_("0 unless overdue."))
+    reports_verified = serializers.IntegerField(source="reports_made")
+
+
 class CountrySerializer(serializers.Serializer):
     iso3 = serializers.CharField(help_text=_("ISO 3166-1 alpha-3 code; the key of a state."))
     iso2 = serializers.CharField()
@@ -151,6 +169,7 @@ class CountrySerializer(serializers.Serializer):
     pledge = serializers.SerializerMethodField()
     national_strategy = serializers.SerializerMethodField()
     capabilities = serializers.SerializerMethodField()
+    reporting = ReportingSerializer(allow_null=True)
 
     @extend_schema_field(PledgeSerializer)
     def get_pledge(self, country: CountryRecord) -> dict:
@@ -177,6 +196,7 @@ class CountrySerializer(serializers.Serializer):
             return super().to_representation(country)
         request = self.context.get("request")
         pledge, strategy, names = country.pledge, country.strategy, country.names
+        reporting = country.reporting
         return {
             "iso3": country.iso3,
             "iso2": country.iso2,
@@ -232,6 +252,14 @@ class CountrySerializer(serializers.Serializer):
                 }
                 for c in country.capabilities
             ],
+            "reporting": {
+                "status": reporting.status,
+                "next_due": _iso_date(reporting.next_due),
+                "days_overdue": reporting.days_overdue,
+                "reports_verified": reporting.reports_made,
+            }
+            if reporting
+            else None,
         }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,7 +17,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaign.selectors import campaign_current, campaign_progress, partner_list_public
+from campaign.selectors import (
+    campaign_current,
+    campaign_progress,
+    partner_list_public,
+    reporting_all,
+    reporting_not_pledged,
+)
 from dashboards import records
 from dashboards.snapshot import snapshot_current
 from pledges.selectors import (
@@ -111,6 +118,7 @@ class CountryMixin:
         super().initial(request, *args, **kwargs)
         # Query: the current campaign (which pledge text the statuses refer to).
         campaign = campaign_current()
+        self.campaign = campaign
         self.pledge_text_id = campaign.pledge_text_id if campaign else None
         self.pledge_text_version = campaign.pledge_text.version if campaign else None
         request.open_data_pledge_text_id = self.pledge_text_id
@@ -119,11 +127,21 @@ class CountryMixin:
         return countries_public(pledge_text_id=getattr(self, "pledge_text_id", None))
 
     def to_records(self, objects) -> list:
+        today = timezone.localdate()
+        # Queries: the pledged states with their verified report counts; their verified
+        # changes (the pledge dates). Issue 11: "report overdue" in the API.
+        reporting = (
+            {r.iso3: r.reporting for r in reporting_all(today=today, campaign=self.campaign)}
+            if self.campaign
+            else {}
+        )
         return records.country_records(
             objects,
             # Query: the 21 capabilities, so that every state lists all of them.
             capability_keys=list(capability_list().values_list("key", flat=True)),
             pledge_text_version=self.pledge_text_version,
+            reporting_at=reporting,
+            reporting_default=reporting_not_pledged(),
         )
 
 

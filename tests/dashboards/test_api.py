@@ -52,6 +52,7 @@ def test_country_list_has_all_195_states_paginated(api):
         "pledge",
         "national_strategy",
         "capabilities",
+        "reporting",  # issue 11
     }
     assert set(first["names"]) == {"en", "fr", "es", "ru", "zh", "ar"}
     assert len(first["capabilities"]) == 21

@@ -13,19 +13,21 @@ pytestmark = pytest.mark.django_db
 ENDPOINTS = [
     (
         "/api/v1/countries/",
-        7,
+        9,
         "campaign; count; states page; prefetch verified pledges, current strategies, "
-        "current capability statuses; capability keys",
+        "current capability statuses; pledged states with report counts, their verified "
+        "changes (issue 11: reporting); capability keys",
     ),
     (
         "/api/v1/countries/?status=pledged&capability=mnr-01",
-        7,
-        "the same seven: filters are subqueries of the count and page queries",
+        9,
+        "the same nine: filters are subqueries of the count and page queries",
     ),
     (
         "/api/v1/countries/{iso3}/",
-        6,
-        "campaign; the state; prefetch pledges, strategies, capability statuses; capability keys",
+        8,
+        "campaign; the state; prefetch pledges, strategies, capability statuses; pledged "
+        "states with report counts, their verified changes; capability keys",
     ),
     ("/api/v1/pledge-events/", 2, "count; events page joined to pledge, state and text"),
     (

@@ -109,16 +109,15 @@ def test_a_verified_document_is_served_to_anonymous_users(published, client):
     assert response["Cache-Control"] == "public, max-age=300"
 
 
-def test_a_public_document_costs_three_queries_at_most(
-    published, client, django_assert_num_queries
-):
+def test_a_public_document_costs_four_queries_at_most(published, client, django_assert_num_queries):
     url = published.source_document.url
     # 1 query: is a verified pledge event's document called so? (found: no further query)
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
-    # 3 queries for an unknown name: one per kind of record with evidence
-    # (pledge events, capability statuses, national strategies); no permission query
-    with django_assert_num_queries(3):
+    # 4 queries for an unknown name: one per kind of record with evidence
+    # (pledge events, capability statuses, national strategies, progress reports (issue
+    # 11)); no permission query
+    with django_assert_num_queries(4):
         assert client.get(url.replace(".pdf", "-other.pdf")).status_code == 404
 
 

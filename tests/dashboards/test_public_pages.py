@@ -86,8 +86,9 @@ def test_public_page_queries_do_not_grow_with_the_data_and_are_zero_when_warm(
     # capabilities, 4-7 published partners (+ their countries, capabilities, outcomes; where
     # partners work is read from these), 8-11 the 195 countries (+ their verified pledges,
     # current national strategies, current capability statuses with evidence), 12 verified
-    # events with sources, 13 the campaign's milestones, 14 whether demo data is loaded
-    with django_assert_num_queries(14):
+    # events with sources, 13 the campaign's milestones, 14 verified progress reports
+    # (issue 11), 15 whether demo data is loaded
+    with django_assert_num_queries(15):
         assert client.get("/map/").status_code == 200
     # and every public page, warm, makes no query at all (not even for the session of an
     # anonymous visitor), rendered fresh or from the page cache
@@ -258,7 +259,8 @@ def test_map_page_has_the_table_summary_layers_and_embed_snippet(demo_world, cli
     shapes, markers = payload["layers"]["pledge"]
     assert len(shapes["locations"]) + len(markers["lat"]) == 195
     assert "SGP" in markers["customdata"] and "VAT" in markers["customdata"]
-    assert len(payload["layers"]) == 2 + 6 + 1  # pledge, strategy, 6 MNR domains, partners
+    # pledge, strategy, 6 MNR domains, progress reports (issue 11), partners
+    assert len(payload["layers"]) == 2 + 6 + 1 + 1
 
 
 def test_mnr_layers_are_per_domain_never_a_total(demo_world, client):

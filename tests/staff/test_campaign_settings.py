@@ -51,6 +51,8 @@ def settings_form(campaign: Campaign, **overrides) -> dict:
         "target_states": campaign.target_states,
         "launch_date": campaign.launch_date.isoformat(),
         "launch_event": campaign.launch_event,
+        "report_first_months": campaign.report_first_months,
+        "report_interval_months": campaign.report_interval_months,
         "target_countries": [c.pk for c in campaign.target_countries.all()],
         "actions_1": "",
         "actions_2": "",

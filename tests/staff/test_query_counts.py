@@ -95,9 +95,11 @@ def test_the_staff_home_of_a_verifier(django_assert_num_queries, workload, verif
     # REQUEST; 5 follow-ups due (with countries and authors); 6-7 awaiting me: the count and
     # the page of keys (one UNION over the five kinds); 8-11 that page's records, one query
     # per kind on it (events, capability statuses, strategies, partners); 12-13 revisions,
-    # with their partners; 14 my drafts: the count (none, so no page); SESSION_SAVE
+    # with their partners; 14 my drafts: the count (none, so no page); 15-17 reports overdue
+    # (issue 11): the campaign, pledged states with their verified report counts, their
+    # verified changes; SESSION_SAVE
     response = get_counted(
-        django_assert_num_queries, signed_in(verifier), "/staff/", REQUEST + 10 + SESSION_SAVE
+        django_assert_num_queries, signed_in(verifier), "/staff/", REQUEST + 13 + SESSION_SAVE
     )
     assert len(response.context["awaiting"].object_list) == min(25, 4 * size + 3)
 
@@ -107,9 +109,10 @@ def test_the_staff_home_of_an_editor(django_assert_num_queries, workload, editor
     workload(size)
     # REQUEST; 5 follow-ups due; 6-7 my drafts: the count and the page of keys; 8-10 that
     # page's events, capability statuses and strategies; 11-12 revisions, with their
-    # partners; SESSION_SAVE
+    # partners; 13-15 reports overdue: the campaign, pledged states with their verified
+    # report counts, their verified changes; SESSION_SAVE
     response = get_counted(
-        django_assert_num_queries, signed_in(editor), "/staff/", REQUEST + 8 + SESSION_SAVE
+        django_assert_num_queries, signed_in(editor), "/staff/", REQUEST + 11 + SESSION_SAVE
     )
     assert response.context["my_drafts"].paginator.count == 4 * size + 1
 

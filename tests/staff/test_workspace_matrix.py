@@ -30,6 +30,7 @@ from pledges.models import (
     PledgeClause,
     PledgeEvent,
     PledgeText,
+    ProgressReport,
     Revision,
 )
 from pledges.roles import Role
@@ -64,6 +65,7 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "pledge_event_new": (EDITORS, 200),
     "capability_status_new": (EDITORS, 200),
     "national_strategy_new": (EDITORS, 200),
+    "progress_report_new": (EDITORS, 200),
     "draft_edit": (EDITORS, 200),  # their own draft
     "review_queue": (VERIFIERS, 200),
     "review_detail": (VERIFIERS, 200),  # someone else's draft, of every kind
@@ -95,6 +97,7 @@ POST_ALLOWED: dict[str, tuple[set[str], int]] = {
     "pledge_event_new": (EDITORS, 302),
     "capability_status_new": (EDITORS, 302),
     "national_strategy_new": (EDITORS, 302),
+    "progress_report_new": (EDITORS, 302),
     "draft_edit": (EDITORS, 302),
     "review_detail": (VERIFIERS, 302),
     "review_batch_verify": (VERIFIERS, 302),  # an unknown batch: back to the queue
@@ -139,8 +142,19 @@ def records_for(user) -> dict:
     capability = Capability.objects.get(key="mnr-11")
     unicef = Partner.objects.get(slug="unicef")
 
+    verifier = with_role(UserFactory(username="checker"), Role.VERIFIER)
+
     def drafts(owner, iso3) -> dict:
         place = country(iso3)
+        # A verified pledge first: only a pledged state has progress reports (issue 11).
+        pledged = services.pledge_event_create(
+            country=place,
+            user=author,
+            **event_kwargs(to_status="pledged", event_date=dt.date(2025, 1, 1)),
+        )
+        services.record_verify(
+            record=pledged, user=verifier, expected_lock_version=pledged.lock_version
+        )
         made = {
             "pledge-event": services.pledge_event_create(
                 country=place, user=author, **event_kwargs()
@@ -154,6 +168,13 @@ def records_for(user) -> dict:
             ),
             "national-strategy": services.national_strategy_create(
                 country=place, user=author, status="drafting", source_url="https://e.org/s"
+            ),
+            "progress-report": services.progress_report_create(
+                country=place,
+                user=author,
+                report_date=dt.date(2026, 1, 10),
+                title="First progress report",
+                source_url="https://example.org/report",
             ),
         }
         if owner is not None and owner != author:
@@ -204,7 +225,7 @@ def url_kwargs(name: str, records: dict) -> list[dict]:
     """Real arguments for every URL: one set, or one per kind where a URL takes a kind."""
     if name in ("country_workspace", "country_history", "pledge_event_new"):
         return [{"iso3": "KEN"}]
-    if name == "national_strategy_new":
+    if name in ("national_strategy_new", "progress_report_new"):
         return [{"iso3": "KEN"}]
     if name == "capability_status_new":
         return [{"iso3": "KEN", "key": "mnr-11"}]
@@ -235,17 +256,21 @@ def post_data(name: str, kwargs: dict, records: dict) -> dict:
     """A valid submission for each form (what an allowed role's POST would save)."""
     evidence = {"source_url": "https://example.org/matrix", "reason": "Matrix"}
     if name == "pledge_event_new":
-        return {"to_status": "pledged", "event_date": "2026-03-01", **evidence}
+        # (the state has pledged: see records_for)
+        return {"to_status": "strategy_adopted", "event_date": "2026-03-01", **evidence}
     if name == "capability_status_new":
         return {"status": "in_place", **evidence}
     if name == "national_strategy_new":
         return {"status": "adopted", "title": "Strategy", "year": "2024", **evidence}
+    if name == "progress_report_new":
+        return {"report_date": "2026-02-01", "title": "Report", **evidence}
     if name == "draft_edit":
         record = records["own"][kwargs["kind"]]
         values = {
             "pledge-event": {"to_status": "declined", "event_date": "2026-03-01"},
             "capability-status": {"status": "not_in_place"},
             "national-strategy": {"status": "adopted", "title": "Revised"},
+            "progress-report": {"report_date": "2026-01-11", "title": "Revised report"},
         }[kwargs["kind"]]
         return {**values, **evidence, "lock_version": record.lock_version}
     if name == "review_detail":
@@ -297,6 +322,7 @@ def post_data(name: str, kwargs: dict, records: dict) -> dict:
 
 AUDITED = (
     PledgeEvent,
+    ProgressReport,
     CapabilityStatus,
     NationalStrategy,
     Pledge,
