@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from dashboards import figures, live, public
+from dashboards import figures, live, public, worldmap
 from dashboards.pagecache import public_page
 from dashboards.snapshot import Snapshot, snapshot_current
 from dashboards.snapshot_http import snapshot_answer
@@ -57,6 +57,19 @@ def _map_payload(snapshot: Snapshot, data: dict) -> str:
             country_url=reverse("dashboards:country", args=["XXX"]),
             today=timezone.localdate(),
         )
+    )
+
+
+def _map_svg(data: dict, layer: public.Layer, *, map_id: str, region: str = "", day=None) -> str:
+    """The server-drawn map (dashboards.worldmap) for the first paint; plotly replaces it."""
+    return worldmap.map_svg(
+        data,
+        layer,
+        map_id=map_id,
+        country_url=reverse("dashboards:country", args=["XXX"]),
+        region=region,
+        day=day,
+        label=_("Map: %(layer)s") % {"layer": layer.label},
     )
 
 
@@ -131,6 +144,7 @@ def home(request):
         by_region=public.by_region(data),
         latest=public.latest_changes(data),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(data, public.layers(data)[0], map_id="home-map"),
         progress_payload=_json_for_html(figures.progress_payload(data, snapshot.etag, today=today)),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
@@ -148,6 +162,13 @@ def map_page(request):
     context.update(
         summary=public.summary(data, day=context["query"].at),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(
+            data,
+            context["current_layer"],
+            map_id="world-map",
+            region=context["query"].region,
+            day=context["query"].at if context["current_layer"].supports_time else None,
+        ),
         steps=public.month_ends(data, today=timezone.localdate()),
         embed_url=settings.SITE_URL + reverse("dashboards:embed_map"),
     )
@@ -166,6 +187,7 @@ def embed_map(request):
     context.update(
         summary=public.summary(data),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(data, public.layers(data)[0], map_id="embed-map"),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
         site_url=settings.SITE_URL,
@@ -235,6 +257,7 @@ def live_wall(request):
         live_newest=_newest_rows(data)[: live.WALL_NEWEST],
         live_labels=_live_labels(),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(data, public.layers(data)[0], map_id="live-map"),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
         kiosk=request.GET.get("kiosk") == "1",

@@ -117,6 +117,9 @@
     var self = this;
     return window.Plotly.react(this.plot, this.traces(), this.layout(), this.payload.config)
       .then(function () {
+        // plotly drew in the same box: the server's SVG map under it can go now.
+        var drawnOnServer = self.plot.querySelector('[data-map-static]');
+        if (drawnOnServer) { drawnOnServer.parentNode.removeChild(drawnOnServer); }
         self.plot.setAttribute('data-drawn', self.layer + '|' + self.region + '|' + (self.day || ''));
       });
   };
@@ -283,7 +286,8 @@
         }
       })
       .catch(function (err) {
-        if (error) { error.hidden = false; }
+        // The server's SVG map, when there is one, stays: it is still the map.
+        if (error && !figure.querySelector('[data-map-static]')) { error.hidden = false; }
         if (window.console) { window.console.error(err); }
       });
   }
