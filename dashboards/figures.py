@@ -183,12 +183,15 @@ def map_payload(
                 c.key: [i, c.colour, c.label] for i, c in enumerate(pledge.categories)
             },
             "since": _("since %(date)s") % {"date": "{date}"},
+            # The time slider recounts the headline from the same events (issue 12).
+            "pledged_or_beyond": sorted(public.PLEDGED_OR_BEYOND),
             "states": [
                 {
                     "iso3": s["iso3"],
                     "name": s["name"],
                     "region": s["region"],
                     "shape": public.has_shape(s["iso3"]),
+                    "member": s["un_status"] == public.MEMBER,
                     "events": [[e["date"], e["to"]] for e in s["events"]],
                 }
                 for s in data["states"]

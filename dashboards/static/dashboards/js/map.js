@@ -115,6 +115,11 @@
 
   MapView.prototype.draw = function () {
     var self = this;
+    // A keyboard-driven layer or region change leaves plotly's last hover label up
+    // ("Brazil / 1 partner" over Australia): take it down before redrawing (issue 12).
+    if (window.Plotly.Fx && this.plot.classList.contains('js-plotly-plot')) {
+      window.Plotly.Fx.unhover(this.plot);
+    }
     return window.Plotly.react(this.plot, this.traces(), this.layout(), this.payload.config)
       .then(function () {
         // plotly drew in the same box: the server's SVG map under it can go now.
@@ -182,6 +187,58 @@
       }
     }
 
+    // The slider moves everything: the headline and the table's rows, from the same events
+    // the map reads, not only the map (issue 12).
+    var summary = document.getElementById('map-summary');
+    var statusFilter = form.querySelector('#f-status');
+    var onText = document.querySelector('[data-table-on]');
+    var categories = self.payload.pledge_categories;
+    var beyond = {};
+    (self.payload.pledged_or_beyond || []).forEach(function (s) { beyond[s] = true; });
+
+    function showDay() {
+      var day = self.day;
+      if (summary && summary.getAttribute('data-summary')) {
+        var pledged = 0;
+        self.payload.states.forEach(function (s) {
+          var status = statusOn(s.events, day || '9999-12-31')[0];
+          if (s.member && beyond[status]) { pledged += 1; }
+        });
+        var text = summary.getAttribute('data-summary').replace('{pledged}', String(pledged))
+          .replace('{members}', summary.getAttribute('data-members'))
+          .replace('{target}', summary.getAttribute('data-target'));
+        if (day) { text += ' ' + summary.getAttribute('data-summary-past').replace('{date}', day); }
+        summary.textContent = text;
+      }
+      if (onText) {
+        onText.textContent = day ? ' — ' + onText.getAttribute('data-table-on-text').replace('{date}', day) : '';
+      }
+      var wanted = statusFilter ? statusFilter.getAttribute('data-applied') || '' : '';
+      tableRows.forEach(function (row) {
+        var state = self.byIso3[row.getAttribute('data-iso3')];
+        var cell = row.querySelector('[data-cell-status]');
+        if (!state || !cell) { return; }
+        // Today is the newest verified event, as the server's table shows it.
+        var at = statusOn(state.events, day || '9999-12-31');
+        cell.className = 'status status-' + at[0];
+        cell.textContent = categories[at[0]] ? categories[at[0]][2] : at[0];
+        var since = row.querySelector('[data-cell-since]');
+        if (since) {
+          since.textContent = '';
+          if (at[1]) {
+            var time = document.createElement('time');
+            time.setAttribute('datetime', at[1]);
+            time.textContent = at[1];
+            since.appendChild(time);
+          }
+        }
+        row.hidden = (!!self.region && row.getAttribute('data-region') !== self.region) ||
+          (!!wanted && at[0] !== wanted);
+      });
+      var label = region && region.options[region.selectedIndex] && self.region ? region.options[region.selectedIndex].text : '';
+      tableCounts(label);
+    }
+
     function timeVisible() {
       var field = form.querySelector('[data-time-field]');
       if (field) { field.hidden = self.layer !== 'pledge'; }
@@ -199,11 +256,7 @@
     if (region) {
       region.addEventListener('change', function () {
         self.region = region.value;
-        tableRows.forEach(function (row) {
-          row.hidden = !!self.region && row.getAttribute('data-region') !== self.region;
-        });
-        var label = region.options[region.selectedIndex] ? region.options[region.selectedIndex].text : '';
-        tableCounts(self.region ? label : '');
+        showDay();
         self.draw();
         remember();
       });
@@ -230,14 +283,44 @@
         slider.setAttribute('aria-valuetext', text);
       };
       label();
-      slider.addEventListener('input', function () {
+      var ends = form.querySelector('[data-time-ends]');
+      if (ends) { ends.hidden = false; }
+      var moved = function () {
         var i = Number(slider.value);
         self.day = i === steps.length - 1 ? null : steps[i];
         if (dateInput) { dateInput.value = self.day || ''; }
         label();
+        showDay();
         self.draw();
         remember();
-      });
+      };
+      slider.addEventListener('input', moved);
+      // Play: one month a second from the start (or from where the slider is), then stop.
+      var play = form.querySelector('[data-time-play]');
+      if (play && steps.length > 1) {
+        var timer = null;
+        var stop = function () {
+          window.clearInterval(timer);
+          timer = null;
+          play.setAttribute('aria-pressed', 'false');
+          play.textContent = play.getAttribute('data-label-play');
+        };
+        play.hidden = false;
+        play.addEventListener('click', function () {
+          if (timer) { stop(); return; }
+          if (Number(slider.value) >= steps.length - 1) { slider.value = '0'; moved(); }
+          play.setAttribute('aria-pressed', 'true');
+          play.textContent = play.getAttribute('data-label-pause');
+          timer = window.setInterval(function () {
+            var next = Number(slider.value) + 1;
+            if (next > steps.length - 1) { stop(); return; }
+            slider.value = String(next);
+            moved();
+            if (next === steps.length - 1) { stop(); }
+          }, 1000);
+        });
+        slider.addEventListener('keydown', stop);
+      }
     }
     timeVisible();
   };
@@ -292,15 +375,40 @@
       });
   }
 
-  // After Apply (a GET to #states-heading) focus goes to the results, not the top.
+  // After Apply (a GET to #states-heading) focus stays where it was: on the control the
+  // visitor applied from (the Apply button, or the field where Enter was pressed), not the
+  // top of the page; the results' count is announced by its role="status".
+  var FOCUS_KEY = 'pledges:map-focus';
+  function rememberFocus() {
+    var form = document.getElementById('map-controls');
+    if (!form || !window.sessionStorage) { return; }
+    form.addEventListener('submit', function (event) {
+      // Enter in a field submits through the Apply button: the field is where focus was.
+      var active = document.activeElement;
+      var target = (active && active.id && form.contains(active)) ? active : event.submitter;
+      try {
+        window.sessionStorage.setItem(FOCUS_KEY, target && target.id ? target.id : '');
+      } catch (e) { /* private mode: focus then goes to the results */ }
+    });
+  }
   function focusResults() {
     if (window.location.hash !== '#states-heading') { return; }
-    var heading = document.getElementById('states-heading');
-    if (heading) { heading.focus(); }
+    var id = '';
+    try {
+      id = window.sessionStorage.getItem(FOCUS_KEY) || '';
+      window.sessionStorage.removeItem(FOCUS_KEY);
+    } catch (e) { id = ''; }
+    var target = (id && document.getElementById(id)) || document.getElementById('states-heading');
+    if (!target) { return; }
+    // Chromium focuses the fragment's target (the heading, tabindex=-1) when it scrolls to
+    // it after the load: focus ours after that.
+    var focus = function () { window.setTimeout(function () { target.focus(); }, 0); };
+    if (document.readyState === 'complete') { focus(); } else { window.addEventListener('load', focus); }
   }
 
   function init() {
     focusResults();
+    rememberFocus();
     if (!window.Plotly || !window.fetch) { return; }
     document.querySelectorAll('[data-map]').forEach(start);
   }
