@@ -276,6 +276,7 @@ def map_svg(
     region: str = "",
     day=None,
     label: str = "",
+    frame: str = "",
 ) -> str:
     """The choropleth as an inline SVG: a link with a <title> per state, coloured by the
     layer (on `day` for the pledge layer), "no information" hatched as in the legend, the
@@ -294,7 +295,7 @@ def map_svg(
     parts = [
         f'<svg class="map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="{x:g} {y:g} {w:g} {h:g}"'
         f' preserveAspectRatio="xMidYMid meet" role="group" aria-label="{escape(label)}"'
-        f' data-layer="{escape(layer.key)}" data-region="{escape(region)}">',
+        f' data-layer="{escape(layer.key)}" data-region="{escape(region)}"{frame}>',
         f'<defs><pattern id="{hatch}" width="{size}" height="{size}" patternUnits="userSpaceOnUse"'
         f' patternTransform="rotate(45)"><rect width="{size}" height="{size}"'
         f' fill="{public.NO_INFORMATION_COLOUR}"/><path d="M0 0V{size}"'
@@ -333,3 +334,60 @@ def map_svg(
     parts.extend(dots)  # on top, so the small states are never hidden under a neighbour
     parts.append("</svg>")
     return "".join(parts)
+
+
+def map_svg_document(
+    data: dict,
+    layer: public.Layer,
+    *,
+    country_url: str,
+    region: str = "",
+    day=None,
+    title: str,
+    lines: list[str],
+) -> str:
+    """A standalone SVG file of the map: title, map, legend, then the source lines."""
+    top, line_height, per_row = 34, 20, 4
+    legend_rows = (len(layer.categories) + per_row - 1) // per_row
+    legend_top = top + HEIGHT + 8
+    notes = [line for line in lines if line]
+    notes_top = legend_top + legend_rows * line_height + 12
+    height = notes_top + len(notes) * 16 + 8
+    inner = map_svg(
+        data,
+        layer,
+        map_id="download",
+        country_url=country_url,
+        region=region,
+        day=day,
+        label=title,
+        frame=f' x="0" y="{top}" width="{WIDTH}" height="{HEIGHT}"',
+    )
+    if not inner:
+        return ""
+    font = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif"'
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}"'
+        f' viewBox="0 0 {WIDTH} {height}" {font} fill="#1b1f24">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<text x="12" y="24" font-size="18" font-weight="600">{escape(title)}</text>',
+        inner,
+    ]
+    column = WIDTH // per_row
+    for i, category in enumerate(layer.categories):
+        x = 12 + (i % per_row) * column
+        y = legend_top + (i // per_row) * line_height
+        fill = "url(#download-hatch)" if category.is_no_information else category.colour
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="18" height="14" fill="{fill}" stroke="#555"/>'
+            f'<text x="{x + 24}" y="{y + 12}" font-size="13">{escape(category.label)}</text>'
+        )
+    for i, line in enumerate(notes):
+        parts.append(
+            f'<text x="12" y="{notes_top + i * 16 + 12}" font-size="11" fill="#4a4f57">'
+            f"{escape(line)}</text>"
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -169,6 +169,19 @@
       });
       var query = params.toString();
       window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
+      // The link, the SVG download and the citation follow the view shown.
+      var permalink = document.querySelector('[data-permalink]');
+      if (permalink) {
+        var old = permalink.value;
+        permalink.value = permalink.getAttribute('data-site-url') + window.location.pathname +
+          (query ? '?' + query : '');
+        var citation = document.querySelector('[data-citation]');
+        if (citation) { citation.value = citation.value.replace(old, permalink.value); }
+      }
+      var svgLink = document.querySelector('[data-map-svg-link]');
+      if (svgLink) {
+        svgLink.setAttribute('href', svgLink.getAttribute('href').split('?')[0] + (query ? '?' + query : ''));
+      }
     }
 
     // "N states shown" and the caption follow the rows the region leaves visible.
@@ -338,6 +351,17 @@
       })
       .then(function () {
         view.bindClicks();
+        // PNG of the view shown, drawn by plotly (the SVG link works without a script).
+        var png = document.querySelector('[data-map-png]');
+        if (png && !view.embed && !view.wall) {
+          png.hidden = false;
+          png.addEventListener('click', function () {
+            window.Plotly.downloadImage(view.plot, {
+              format: 'png', width: 1200, height: 672,
+              filename: 'pledge-tracker-map-' + view.layer + '-' + (view.day || 'today')
+            });
+          });
+        }
         // Live mode (live.js): recolour the pledge layer from the live document's statuses.
         var onLive = function (event) {
           var statuses = event.detail && event.detail.statuses;
