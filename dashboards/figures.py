@@ -183,12 +183,15 @@ def map_payload(
                 c.key: [i, c.colour, c.label] for i, c in enumerate(pledge.categories)
             },
             "since": _("since %(date)s") % {"date": "{date}"},
+            # The time slider recounts the headline from the same events (issue 12).
+            "pledged_or_beyond": sorted(public.PLEDGED_OR_BEYOND),
             "states": [
                 {
                     "iso3": s["iso3"],
                     "name": s["name"],
                     "region": s["region"],
                     "shape": public.has_shape(s["iso3"]),
+                    "member": s["un_status"] == public.MEMBER,
                     "events": [[e["date"], e["to"]] for e in s["events"]],
                 }
                 for s in data["states"]
@@ -241,12 +244,21 @@ def _bar_chart(
             font=FONT,
             showlegend=False,
             shapes=shapes,
-            xaxis={"range": [0, top * 1.12], "title": {"text": title}, "fixedrange": True},
+            # No gridlines over the bars, and no zero line: at y=0 it crossed the top bar.
+            xaxis={
+                "range": [0, top * 1.12],
+                "title": {"text": title},
+                "fixedrange": True,
+                "showgrid": False,
+                "zeroline": False,
+            },
             yaxis={
                 "tickvals": list(range(len(values))),
                 "ticktext": labels,
                 "autorange": "reversed",
                 "fixedrange": True,
+                "showgrid": False,
+                "zeroline": False,
             },
         ),
     )
@@ -313,8 +325,13 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
         payload = {
             "config": {**PLOTLY_CONFIG, "displayModeBar": False},
             "charts": {
+                # "Not engaged 143" read as a contradiction of the status table's 10: each
+                # bar counts the states at or beyond its step, and says so (issue 12).
                 "funnel": _bar_chart(
-                    [label for _k, label, _n in funnel],
+                    [
+                        label if i == len(funnel) - 1 else _("%(step)s or beyond") % {"step": label}
+                        for i, (_k, label, _n) in enumerate(funnel)
+                    ],
                     [n for _k, _l, n in funnel],
                     colour="#2171b5",
                     title=_("States at or beyond this step"),

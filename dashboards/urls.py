@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.map_page, name="map"),
     re_path(r"^map/states\.(?P<fmt>csv|xlsx|json)$", views.states_download, name="states_download"),
+    path("map/map.svg", views.map_svg_download, name="map_svg"),
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
     path("pledge/", pledge_text.pledge_current, name="pledge"),
     path("pledge/v/<int:version>/", pledge_text.pledge_version, name="pledge_version"),

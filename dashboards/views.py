@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from dashboards import figures, live, public
+from dashboards import figures, live, public, worldmap
 from dashboards.pagecache import public_page
 from dashboards.snapshot import Snapshot, snapshot_current
 from dashboards.snapshot_http import snapshot_answer
@@ -57,6 +57,19 @@ def _map_payload(snapshot: Snapshot, data: dict) -> str:
             country_url=reverse("dashboards:country", args=["XXX"]),
             today=timezone.localdate(),
         )
+    )
+
+
+def _map_svg(data: dict, layer: public.Layer, *, map_id: str, region: str = "", day=None) -> str:
+    """The server-drawn map (dashboards.worldmap) for the first paint; plotly replaces it."""
+    return worldmap.map_svg(
+        data,
+        layer,
+        map_id=map_id,
+        country_url=reverse("dashboards:country", args=["XXX"]),
+        region=region,
+        day=day,
+        label=_("Map: %(layer)s") % {"layer": layer.label},
     )
 
 
@@ -131,6 +144,7 @@ def home(request):
         by_region=public.by_region(data),
         latest=public.latest_changes(data),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(data, public.layers(data)[0], map_id="home-map"),
         progress_payload=_json_for_html(figures.progress_payload(data, snapshot.etag, today=today)),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
@@ -148,10 +162,95 @@ def map_page(request):
     context.update(
         summary=public.summary(data, day=context["query"].at),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(
+            data,
+            context["current_layer"],
+            map_id="world-map",
+            region=context["query"].region,
+            day=context["query"].at if context["current_layer"].supports_time else None,
+        ),
         steps=public.month_ends(data, today=timezone.localdate()),
         embed_url=settings.SITE_URL + reverse("dashboards:embed_map"),
     )
+    query_string = context["download_qs"]
+    permalink = settings.SITE_URL + reverse("dashboards:map")
+    permalink += f"?{query_string}" if query_string else ""
+    title = str(_("Map of children's online safety pledges by UN Member States"))
+    summary = context["summary"]
+    context.update(
+        permalink=permalink,
+        site_url=settings.SITE_URL,
+        map_svg_url=reverse("dashboards:map_svg") + (f"?{query_string}" if query_string else ""),
+        citation=_citation(title=title, as_of=snapshot.as_of, url=permalink),
+        share_meta=_share_meta(
+            title=str(_("Map of pledges")) + " — " + str(_("Global Pledge Tracker")),
+            description=_(
+                "%(pledged)s of %(members)s UN Member States have pledged to keep children "
+                "safe online; the target is %(target)s."
+            )
+            % {
+                "pledged": summary.pledged_members,
+                "members": summary.member_count,
+                "target": summary.target,
+            },
+            url=permalink,
+        ),
+    )
     return render(request, "dashboards/map.html", context)
+
+
+def _citation(*, title: str, as_of: str, url: str) -> str:
+    """ "Cite this": the year and the date of the data shown, the permanent URL."""
+    return _(
+        "Global Pledge Tracker (%(year)s). %(title)s. Verified data as of %(date)s. "
+        "%(url)s. Licence: CC BY 4.0."
+    ) % {"year": as_of[:4], "title": title, "date": as_of[:10], "url": url}
+
+
+def _share_meta(*, title: str, description: str, url: str) -> dict:
+    """Open Graph and Twitter card fields for a shared link (no image: see README)."""
+    return {"title": title, "description": description, "url": url}
+
+
+@require_safe
+@public_page
+def map_svg_download(request):
+    """The map as drawn on the server, as a standalone SVG file for journalists: the same
+    layer, region and date as the map page (query parameters), with its title, source,
+    date and the UN disclaimer."""
+    snapshot = snapshot_current()
+    data = snapshot.data
+    query = public.TableQuery.from_params(request.GET, today=timezone.localdate())
+    layer = public.layer_get(data, query.layer)
+    day = query.at if layer.supports_time else None
+    body = worldmap.map_svg_document(
+        data,
+        layer,
+        country_url=settings.SITE_URL + reverse("dashboards:country", args=["XXX"]),
+        region=query.region,
+        day=day,
+        title=_("Global Pledge Tracker: %(layer)s") % {"layer": layer.label},
+        lines=[
+            _("Verified data as of %(date)s.") % {"date": snapshot.as_of[:10]}
+            + (" " + _("As it was on %(date)s.") % {"date": day.isoformat()} if day else ""),
+            _("Demo data: invented for a demonstration.") if data.get("demo_data") else "",
+            _(
+                "The boundaries and names shown and the designations used on this map do not "
+                "imply official endorsement or acceptance by the United Nations."
+            ),
+            settings.SITE_URL + reverse("dashboards:map") + " · CC BY 4.0",
+        ],
+    )
+    if not body:
+        raise Http404(_("The map is not available: the static assets are not built."))
+    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
+    stamp = (day.isoformat() if day else snapshot.as_of[:10]) + (
+        f"-{query.region.lower()}" if query.region else ""
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="pledge-tracker-map-{layer.key}-{stamp}.svg"'
+    )
+    return response
 
 
 @require_safe
@@ -166,6 +265,7 @@ def embed_map(request):
     context.update(
         summary=public.summary(data),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(data, public.layers(data)[0], map_id="embed-map"),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
         site_url=settings.SITE_URL,
@@ -196,7 +296,21 @@ def country(request, iso3: str):
             "%(state)s — %(status)s on the global pledge for children's online safety. %(url)s"
         )
     values = {"state": state["name"], "status": profile["status_label"], "url": permalink}
-    context.update(profile=profile, permalink=permalink, share_text=share % values)
+    context.update(
+        profile=profile,
+        permalink=permalink,
+        share_text=share % values,
+        citation=_citation(
+            title=_("%(state)s: pledge status and national response") % {"state": state["name"]},
+            as_of=snapshot.as_of,
+            url=permalink,
+        ),
+        share_meta=_share_meta(
+            title=f"{state['name']} — " + str(_("Global Pledge Tracker")),
+            description=(share % {**values, "url": ""}).strip(),
+            url=permalink,
+        ),
+    )
     return render(request, "dashboards/country.html", context)
 
 
@@ -235,6 +349,7 @@ def live_wall(request):
         live_newest=_newest_rows(data)[: live.WALL_NEWEST],
         live_labels=_live_labels(),
         map_payload=_map_payload(snapshot, data),
+        map_svg=_map_svg(data, public.layers(data)[0], map_id="live-map"),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
         kiosk=request.GET.get("kiosk") == "1",

@@ -460,6 +460,16 @@ def test_the_map_on_any_date_and_layer_shows_no_draft(world, client):
             assert _leaks(_body(response)) == [], path
 
 
+def test_the_map_svg_on_any_date_and_layer_shows_no_draft(world, client):
+    # issue 12: /map/map.svg, the server-drawn map as a file, on every date and layer
+    for at in AT:
+        for layer in LAYERS:
+            path = f"/map/map.svg?layer={layer}&at={at}"
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert _leaks(_body(response)) == [], path
+
+
 @pytest.mark.parametrize("at", AT)
 def test_the_map_downloads_on_any_date_show_no_draft(world, client, at):
     # issue 15: /map/states.csv, .xlsx and .json, with and without ?at=
@@ -640,6 +650,7 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:live_wall": "test_no_public_page_shows_a_draft",
     "dashboards:country": "test_no_public_page_shows_a_draft",
     "dashboards:map": "test_the_map_on_any_date_and_layer_shows_no_draft",
+    "dashboards:map_svg": "test_the_map_svg_on_any_date_and_layer_shows_no_draft",
     "dashboards:states_download": "test_the_map_downloads_on_any_date_show_no_draft",
     "dashboards:snapshot_json": "test_the_snapshot_holds_no_draft_of_any_kind",
     "dashboards:live_json": "test_the_snapshot_holds_no_draft_of_any_kind",

@@ -160,6 +160,7 @@ def sample_paths(release) -> dict[str, list[str]]:
         "dashboards:embed_map": ["/embed/map/"],
         "dashboards:country": ["/countries/GHA/"],
         "dashboards:map": ["/map/", "/map/?at=2026-02-01"],
+        "dashboards:map_svg": ["/map/map.svg", "/map/map.svg?layer=strategy&at=2026-02-01"],
         "dashboards:states_download": [
             f"/map/states.{fmt}{query}"
             for fmt in ("csv", "xlsx", "json")

@@ -44,14 +44,21 @@ def test_region_change_updates_the_count_and_the_caption(page, demo_world):
     assert page.locator("[data-table-caption]").inner_text().startswith("All 195 states")
 
 
-def test_after_apply_focus_is_on_the_results(page, demo_world):
+def test_after_apply_focus_stays_where_it_was(page, demo_world):
     # before: focus went back to the top of the page
     page.goto("/map/")
+    page.wait_for_selector(f"#world-map{DRAWN}")
     page.get_by_label("State name or ISO3 code").fill("Kenya")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/map/?**#states-heading")
     page.wait_for_function("() => document.activeElement && document.activeElement.id")
-    assert page.evaluate("document.activeElement.id") == "states-heading"
+    assert page.evaluate("document.activeElement.id") == "f-apply"
+    # and Enter in the search field keeps the focus in that field
+    page.get_by_label("State name or ISO3 code").fill("Chile")
+    page.get_by_label("State name or ISO3 code").press("Enter")
+    page.wait_for_url("**q=Chile**")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id")
+    assert page.evaluate("document.activeElement.id") == "f-q"
 
 
 def test_the_caption_is_not_cut_off_on_a_phone(browser, live_server, demo_world):

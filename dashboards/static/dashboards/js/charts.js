@@ -10,7 +10,14 @@
     document.querySelectorAll('[data-chart]').forEach(function (el) {
       var figure = payload.charts[el.getAttribute('data-chart')];
       if (!figure) { return; }
-      window.Plotly.newPlot(el, figure.data, figure.layout, payload.config);
+      var fallback = el.querySelector('[data-chart-fallback]');
+      window.Plotly.newPlot(el, figure.data, figure.layout, payload.config).then(function () {
+        // Drawn: the message goes and the table folds away (it stays one click off).
+        if (fallback && fallback.parentNode) { fallback.parentNode.removeChild(fallback); }
+        var table = el.parentNode.querySelector('[data-chart-table]');
+        if (table) { table.open = false; }
+        el.setAttribute('data-chart-drawn', '');
+      });
     });
   }
 

@@ -115,8 +115,16 @@
 
   MapView.prototype.draw = function () {
     var self = this;
+    // A keyboard-driven layer or region change leaves plotly's last hover label up
+    // ("Brazil / 1 partner" over Australia): take it down before redrawing (issue 12).
+    if (window.Plotly.Fx && this.plot.classList.contains('js-plotly-plot')) {
+      window.Plotly.Fx.unhover(this.plot);
+    }
     return window.Plotly.react(this.plot, this.traces(), this.layout(), this.payload.config)
       .then(function () {
+        // plotly drew in the same box: the server's SVG map under it can go now.
+        var drawnOnServer = self.plot.querySelector('[data-map-static]');
+        if (drawnOnServer) { drawnOnServer.parentNode.removeChild(drawnOnServer); }
         self.plot.setAttribute('data-drawn', self.layer + '|' + self.region + '|' + (self.day || ''));
       });
   };
@@ -161,6 +169,19 @@
       });
       var query = params.toString();
       window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
+      // The link, the SVG download and the citation follow the view shown.
+      var permalink = document.querySelector('[data-permalink]');
+      if (permalink) {
+        var old = permalink.value;
+        permalink.value = permalink.getAttribute('data-site-url') + window.location.pathname +
+          (query ? '?' + query : '');
+        var citation = document.querySelector('[data-citation]');
+        if (citation) { citation.value = citation.value.replace(old, permalink.value); }
+      }
+      var svgLink = document.querySelector('[data-map-svg-link]');
+      if (svgLink) {
+        svgLink.setAttribute('href', svgLink.getAttribute('href').split('?')[0] + (query ? '?' + query : ''));
+      }
     }
 
     // "N states shown" and the caption follow the rows the region leaves visible.
@@ -177,6 +198,58 @@
         var key = regionLabel ? 'data-caption-region' : (shown === tableRows.length && shown === 195 ? 'data-caption-all' : 'data-caption-some');
         caption.textContent = caption.getAttribute(key).replace('{n}', String(shown)).replace('{region}', regionLabel);
       }
+    }
+
+    // The slider moves everything: the headline and the table's rows, from the same events
+    // the map reads, not only the map (issue 12).
+    var summary = document.getElementById('map-summary');
+    var statusFilter = form.querySelector('#f-status');
+    var onText = document.querySelector('[data-table-on]');
+    var categories = self.payload.pledge_categories;
+    var beyond = {};
+    (self.payload.pledged_or_beyond || []).forEach(function (s) { beyond[s] = true; });
+
+    function showDay() {
+      var day = self.day;
+      if (summary && summary.getAttribute('data-summary')) {
+        var pledged = 0;
+        self.payload.states.forEach(function (s) {
+          var status = statusOn(s.events, day || '9999-12-31')[0];
+          if (s.member && beyond[status]) { pledged += 1; }
+        });
+        var text = summary.getAttribute('data-summary').replace('{pledged}', String(pledged))
+          .replace('{members}', summary.getAttribute('data-members'))
+          .replace('{target}', summary.getAttribute('data-target'));
+        if (day) { text += ' ' + summary.getAttribute('data-summary-past').replace('{date}', day); }
+        summary.textContent = text;
+      }
+      if (onText) {
+        onText.textContent = day ? ' — ' + onText.getAttribute('data-table-on-text').replace('{date}', day) : '';
+      }
+      var wanted = statusFilter ? statusFilter.getAttribute('data-applied') || '' : '';
+      tableRows.forEach(function (row) {
+        var state = self.byIso3[row.getAttribute('data-iso3')];
+        var cell = row.querySelector('[data-cell-status]');
+        if (!state || !cell) { return; }
+        // Today is the newest verified event, as the server's table shows it.
+        var at = statusOn(state.events, day || '9999-12-31');
+        cell.className = 'status status-' + at[0];
+        cell.textContent = categories[at[0]] ? categories[at[0]][2] : at[0];
+        var since = row.querySelector('[data-cell-since]');
+        if (since) {
+          since.textContent = '';
+          if (at[1]) {
+            var time = document.createElement('time');
+            time.setAttribute('datetime', at[1]);
+            time.textContent = at[1];
+            since.appendChild(time);
+          }
+        }
+        row.hidden = (!!self.region && row.getAttribute('data-region') !== self.region) ||
+          (!!wanted && at[0] !== wanted);
+      });
+      var label = region && region.options[region.selectedIndex] && self.region ? region.options[region.selectedIndex].text : '';
+      tableCounts(label);
     }
 
     function timeVisible() {
@@ -196,11 +269,7 @@
     if (region) {
       region.addEventListener('change', function () {
         self.region = region.value;
-        tableRows.forEach(function (row) {
-          row.hidden = !!self.region && row.getAttribute('data-region') !== self.region;
-        });
-        var label = region.options[region.selectedIndex] ? region.options[region.selectedIndex].text : '';
-        tableCounts(self.region ? label : '');
+        showDay();
         self.draw();
         remember();
       });
@@ -227,14 +296,44 @@
         slider.setAttribute('aria-valuetext', text);
       };
       label();
-      slider.addEventListener('input', function () {
+      var ends = form.querySelector('[data-time-ends]');
+      if (ends) { ends.hidden = false; }
+      var moved = function () {
         var i = Number(slider.value);
         self.day = i === steps.length - 1 ? null : steps[i];
         if (dateInput) { dateInput.value = self.day || ''; }
         label();
+        showDay();
         self.draw();
         remember();
-      });
+      };
+      slider.addEventListener('input', moved);
+      // Play: one month a second from the start (or from where the slider is), then stop.
+      var play = form.querySelector('[data-time-play]');
+      if (play && steps.length > 1) {
+        var timer = null;
+        var stop = function () {
+          window.clearInterval(timer);
+          timer = null;
+          play.setAttribute('aria-pressed', 'false');
+          play.textContent = play.getAttribute('data-label-play');
+        };
+        play.hidden = false;
+        play.addEventListener('click', function () {
+          if (timer) { stop(); return; }
+          if (Number(slider.value) >= steps.length - 1) { slider.value = '0'; moved(); }
+          play.setAttribute('aria-pressed', 'true');
+          play.textContent = play.getAttribute('data-label-pause');
+          timer = window.setInterval(function () {
+            var next = Number(slider.value) + 1;
+            if (next > steps.length - 1) { stop(); return; }
+            slider.value = String(next);
+            moved();
+            if (next === steps.length - 1) { stop(); }
+          }, 1000);
+        });
+        slider.addEventListener('keydown', stop);
+      }
     }
     timeVisible();
   };
@@ -252,6 +351,17 @@
       })
       .then(function () {
         view.bindClicks();
+        // PNG of the view shown, drawn by plotly (the SVG link works without a script).
+        var png = document.querySelector('[data-map-png]');
+        if (png && !view.embed && !view.wall) {
+          png.hidden = false;
+          png.addEventListener('click', function () {
+            window.Plotly.downloadImage(view.plot, {
+              format: 'png', width: 1200, height: 672,
+              filename: 'pledge-tracker-map-' + view.layer + '-' + (view.day || 'today')
+            });
+          });
+        }
         // Live mode (live.js): recolour the pledge layer from the live document's statuses.
         var onLive = function (event) {
           var statuses = event.detail && event.detail.statuses;
@@ -283,20 +393,46 @@
         }
       })
       .catch(function (err) {
-        if (error) { error.hidden = false; }
+        // The server's SVG map, when there is one, stays: it is still the map.
+        if (error && !figure.querySelector('[data-map-static]')) { error.hidden = false; }
         if (window.console) { window.console.error(err); }
       });
   }
 
-  // After Apply (a GET to #states-heading) focus goes to the results, not the top.
+  // After Apply (a GET to #states-heading) focus stays where it was: on the control the
+  // visitor applied from (the Apply button, or the field where Enter was pressed), not the
+  // top of the page; the results' count is announced by its role="status".
+  var FOCUS_KEY = 'pledges:map-focus';
+  function rememberFocus() {
+    var form = document.getElementById('map-controls');
+    if (!form || !window.sessionStorage) { return; }
+    form.addEventListener('submit', function (event) {
+      // Enter in a field submits through the Apply button: the field is where focus was.
+      var active = document.activeElement;
+      var target = (active && active.id && form.contains(active)) ? active : event.submitter;
+      try {
+        window.sessionStorage.setItem(FOCUS_KEY, target && target.id ? target.id : '');
+      } catch (e) { /* private mode: focus then goes to the results */ }
+    });
+  }
   function focusResults() {
     if (window.location.hash !== '#states-heading') { return; }
-    var heading = document.getElementById('states-heading');
-    if (heading) { heading.focus(); }
+    var id = '';
+    try {
+      id = window.sessionStorage.getItem(FOCUS_KEY) || '';
+      window.sessionStorage.removeItem(FOCUS_KEY);
+    } catch (e) { id = ''; }
+    var target = (id && document.getElementById(id)) || document.getElementById('states-heading');
+    if (!target) { return; }
+    // Chromium focuses the fragment's target (the heading, tabindex=-1) when it scrolls to
+    // it after the load: focus ours after that.
+    var focus = function () { window.setTimeout(function () { target.focus(); }, 0); };
+    if (document.readyState === 'complete') { focus(); } else { window.addEventListener('load', focus); }
   }
 
   function init() {
     focusResults();
+    rememberFocus();
     if (!window.Plotly || !window.fetch) { return; }
     document.querySelectorAll('[data-map]').forEach(start);
   }
