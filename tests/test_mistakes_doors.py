@@ -18,6 +18,8 @@ and a review kind in staff/review_kinds.py.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.apps import apps
@@ -35,6 +37,7 @@ from pledges.models import (
     NationalStrategy,
     PledgeEvent,
     PledgeText,
+    ProgressReport,
     Reviewable,
     ReviewState,
     Revision,
@@ -104,8 +107,33 @@ def _pledge_text(author):
     )
 
 
+def _progress_report(author):
+    # only a pledged state reports: a verified pledge by two other people first
+    if not PledgeEvent.objects.filter(
+        pledge__country__iso3="KEN", to_status="pledged", review_state=ReviewState.VERIFIED
+    ).exists():
+        editor = with_role(UserFactory(), Role.EDITOR)
+        verifier = with_role(UserFactory(), Role.VERIFIER)
+        event = services.pledge_event_create(
+            country=country("KEN"),
+            user=editor,
+            **event_kwargs(to_status="pledged", event_date=dt.date(2026, 3, 1)),
+        )
+        services.record_verify(
+            record=event, user=verifier, expected_lock_version=event.lock_version
+        )
+    return services.progress_report_create(
+        country=country("KEN"),
+        user=author,
+        report_date=dt.date(2026, 11, 1),
+        title="First progress report",
+        source_url="https://example.org/report",
+    )
+
+
 DRAFT_MAKERS = {
     PledgeText: _pledge_text,
+    ProgressReport: _progress_report,
     PledgeEvent: _event,
     CapabilityStatus: _capability_status,
     NationalStrategy: _strategy,

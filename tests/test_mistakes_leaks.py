@@ -360,7 +360,7 @@ PAGES = [
 ]
 # The map page on today and on dates before, between and after the changes, on every layer.
 AT = ["", "2026-01-31", "2026-03-31", "2026-11-30"]
-LAYERS = ["pledge", "strategy", "mnr-policy-governance", "partners"]
+LAYERS = ["pledge", "strategy", "mnr-policy-governance", "partners", "reporting"]
 
 
 def test_no_public_page_shows_a_draft(world, client):
