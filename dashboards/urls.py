@@ -9,6 +9,13 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     re_path(r"^map/states\.(?P<fmt>csv|xlsx|json)$", views.states_download, name="states_download"),
     path("map/map.svg", views.map_svg_download, name="map_svg"),
+    path("map/map.png", views.map_png_download, name="map_png"),
+    path("cards/map.png", views.share_card_map, name="card_map"),
+    re_path(
+        r"^cards/countries/(?P<iso3>[A-Z]{3})\.png$",
+        views.share_card_country,
+        name="card_country",
+    ),
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
     path("pledge/", pledge_text.pledge_current, name="pledge"),
     path("pledge/v/<int:version>/", pledge_text.pledge_version, name="pledge_version"),

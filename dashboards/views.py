@@ -181,6 +181,7 @@ def map_page(request):
         permalink=permalink,
         site_url=settings.SITE_URL,
         map_svg_url=reverse("dashboards:map_svg") + (f"?{query_string}" if query_string else ""),
+        map_png_url=reverse("dashboards:map_png") + (f"?{query_string}" if query_string else ""),
         citation=_citation(title=title, as_of=snapshot.as_of, url=permalink),
         share_meta=_share_meta(
             title=str(_("Map of pledges")) + " — " + str(_("Global Pledge Tracker")),
@@ -194,6 +195,8 @@ def map_page(request):
                 "target": summary.target,
             },
             url=permalink,
+            image=reverse("dashboards:card_map"),
+            image_alt=_("World map of the pledges of UN Member States"),
         ),
     )
     return render(request, "dashboards/map.html", context)
@@ -207,17 +210,86 @@ def _citation(*, title: str, as_of: str, url: str) -> str:
     ) % {"year": as_of[:4], "title": title, "date": as_of[:10], "url": url}
 
 
-def _share_meta(*, title: str, description: str, url: str) -> dict:
-    """Open Graph and Twitter card fields for a shared link (no image: see README)."""
-    return {"title": title, "description": description, "url": url}
+def _share_meta(*, title: str, description: str, url: str, image: str, image_alt: str) -> dict:
+    """Open Graph and Twitter card fields for a shared link, with its picture (a share card
+    drawn from the snapshot: share_card_map / share_card_country)."""
+    return {
+        "title": title,
+        "description": description,
+        "url": url,
+        "image": settings.SITE_URL + image,
+        "image_alt": image_alt,
+        "image_width": worldmap.CARD_WIDTH,
+        "image_height": worldmap.CARD_HEIGHT,
+    }
+
+
+def _card_lines(snapshot) -> list[str]:
+    return [
+        (_("Demo data: invented for a demonstration.") if snapshot.data.get("demo_data") else "")
+        + " "
+        + _("Verified data as of %(date)s.") % {"date": snapshot.as_of[:10]}
+        + " "
+        + settings.SITE_URL.split("://", 1)[-1]
+    ]
+
+
+def _png_response(svg: str) -> HttpResponse:
+    if not svg:
+        raise Http404(_("The map is not available: the static assets are not built."))
+    return HttpResponse(worldmap.png_render(svg), content_type="image/png")
 
 
 @require_safe
 @public_page
-def map_svg_download(request):
-    """The map as drawn on the server, as a standalone SVG file for journalists: the same
-    layer, region and date as the map page (query parameters), with its title, source,
-    date and the UN disclaimer."""
+def share_card_map(request):
+    """The picture a shared link to the map or the home page shows (Open Graph / Twitter):
+    the pledge map with the headline count. Drawn once per snapshot and language, then
+    served from the public page cache (and a CDN) like any public page."""
+    snapshot = snapshot_current()
+    data = snapshot.data
+    summary = public.summary(data)
+    return _png_response(
+        worldmap.share_card_svg(
+            data,
+            public.layers(data)[0],
+            title=str(_("Global Pledge Tracker")),
+            headline=_(
+                "%(pledged)s of %(members)s UN Member States have pledged to keep children "
+                "safe online"
+            )
+            % {"pledged": summary.pledged_members, "members": summary.member_count},
+            lines=_card_lines(snapshot),
+        )
+    )
+
+
+@require_safe
+@public_page
+def share_card_country(request, iso3: str):
+    """A country page's share picture: where the state is (a locator map) and its status."""
+    snapshot = snapshot_current()
+    data = snapshot.data
+    state = public.state_get(data, iso3)
+    if state is None:
+        raise Http404(_("No UN Member or observer State has this code."))
+    profile = public.country_profile(data, state)
+    return _png_response(
+        worldmap.share_card_svg(
+            data,
+            public.layers(data)[0],
+            title=state["name"],
+            headline=_("Pledge status: %(status)s") % {"status": profile["status_label"]},
+            lines=_card_lines(snapshot),
+            highlight=state["iso3"],
+        )
+    )
+
+
+def _map_document(request) -> tuple[str, str]:
+    """The map as drawn on the server, as a standalone SVG document for journalists: the
+    same layer, region and date as the map page (query parameters), with its title, source,
+    date and the UN disclaimer; and the file name it downloads as (without extension)."""
     snapshot = snapshot_current()
     data = snapshot.data
     query = public.TableQuery.from_params(request.GET, today=timezone.localdate())
@@ -243,13 +315,29 @@ def map_svg_download(request):
     )
     if not body:
         raise Http404(_("The map is not available: the static assets are not built."))
-    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
     stamp = (day.isoformat() if day else snapshot.as_of[:10]) + (
         f"-{query.region.lower()}" if query.region else ""
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="pledge-tracker-map-{layer.key}-{stamp}.svg"'
-    )
+    return body, f"pledge-tracker-map-{layer.key}-{stamp}"
+
+
+@require_safe
+@public_page
+def map_svg_download(request):
+    """The map view as an SVG file (dashboards:map_svg)."""
+    body, name = _map_document(request)
+    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    return response
+
+
+@require_safe
+@public_page
+def map_png_download(request):
+    """The same map view as a PNG picture, 1200 px wide, for those who cannot use SVG."""
+    body, name = _map_document(request)
+    response = HttpResponse(worldmap.png_render(body), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}.png"'
     return response
 
 
@@ -298,6 +386,16 @@ def country(request, iso3: str):
     values = {"state": state["name"], "status": profile["status_label"], "url": permalink}
     context.update(
         profile=profile,
+        # where the state is: its region's view, the state marked (issue 12, item 4)
+        locator_svg=worldmap.map_svg(
+            data,
+            public.layers(data)[0],
+            map_id="locator",
+            country_url=reverse("dashboards:country", args=["XXX"]),
+            region=state["region"],
+            label=_("Where %(state)s is") % {"state": state["name"]},
+            highlight=state["iso3"],
+        ),
         permalink=permalink,
         share_text=share % values,
         citation=_citation(
@@ -309,6 +407,8 @@ def country(request, iso3: str):
             title=f"{state['name']} — " + str(_("Global Pledge Tracker")),
             description=(share % {**values, "url": ""}).strip(),
             url=permalink,
+            image=reverse("dashboards:card_country", args=[state["iso3"]]),
+            image_alt=_("World map with %(state)s marked") % {"state": state["name"]},
         ),
     )
     return render(request, "dashboards/country.html", context)

@@ -41,6 +41,14 @@ MIN_RING_AREA = 0.8
 MARKER_RADIUS = 4.5  # plotly draws the small states as 9 px markers
 BORDER = "#ffffff"
 NO_INFORMATION_LINES = "#6b6b6b"
+# The locator map of a country page and its share card: the state against light grey
+# (8.9:1 between them, so the state stands out without relying on hue).
+LOCATOR_STATE = "#08306b"
+LOCATOR_OTHERS = "#d0d5db"
+LOCATOR_RING = 16  # the ring's radius, in user units of the world view
+# A share card (Open Graph / Twitter): the size those services show large.
+CARD_WIDTH = 1200
+CARD_HEIGHT = 630
 
 
 @dataclass(frozen=True)
@@ -277,10 +285,14 @@ def map_svg(
     day=None,
     label: str = "",
     frame: str = "",
+    highlight: str = "",
 ) -> str:
     """The choropleth as an inline SVG: a link with a <title> per state, coloured by the
     layer (on `day` for the pledge layer), "no information" hatched as in the legend, the
-    small states as circles. Empty when the topojson is not built."""
+    small states as circles. Empty when the topojson is not built.
+
+    With `highlight` (an ISO3 code) it is a locator map instead: that state stands out,
+    every other state is one light grey, and only its own marker is drawn."""
     geo = geometry(region)
     if geo is None:
         return ""
@@ -308,7 +320,11 @@ def map_svg(
         if region and state["region"] != region:
             continue
         key, detail = public.state_category(state, layer, day=day)
-        if key in hatched:
+        if highlight:
+            if state["iso3"] != highlight and geo.shapes.get(state["iso3"]) is None:
+                continue  # a locator map marks only its own small state
+            fill = LOCATOR_STATE if state["iso3"] == highlight else LOCATOR_OTHERS
+        elif key in hatched:
             fill = f"url(#{hatch})"
         else:
             fill = colours.get(key, public.NO_INFORMATION_COLOUR)
@@ -332,6 +348,17 @@ def map_svg(
             )
     parts.extend(shapes)
     parts.extend(dots)  # on top, so the small states are never hidden under a neighbour
+    if highlight:
+        # a ring round the marked state, so that a small one is found at a glance
+        state = next((s for s in data["states"] if s["iso3"] == highlight), None)
+        if state and state.get("lat") is not None and state.get("lon") is not None:
+            cx, cy = to_plane(state["lon"], state["lat"], view.rotation)
+            unit = precision / view.scale
+            parts.append(
+                f'<circle class="map-locator-ring" cx="{cx * precision:.0f}"'
+                f' cy="{cy * precision:.0f}" r="{LOCATOR_RING * unit:.1f}" fill="none"'
+                f' stroke="{LOCATOR_STATE}" stroke-width="{2.5 * unit:.2g}"/>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -391,3 +418,57 @@ def map_svg_document(
         )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def share_card_svg(
+    data: dict,
+    layer: public.Layer,
+    *,
+    title: str,
+    headline: str,
+    lines: list[str],
+    highlight: str = "",
+) -> str:
+    """The picture a shared link shows (Open Graph / Twitter card), 1200 x 630: the title,
+    one headline, the map (a locator map with `highlight`), the source lines."""
+    map_top, map_height = 118, 430
+    map_width = round(map_height * WIDTH / HEIGHT)
+    inner = map_svg(
+        data,
+        layer,
+        map_id="card",
+        country_url="XXX",
+        label=title,
+        highlight=highlight,
+        frame=(
+            f' x="{(CARD_WIDTH - map_width) // 2}" y="{map_top}"'
+            f' width="{map_width}" height="{map_height}"'
+        ),
+    )
+    if not inner:
+        return ""
+    font = 'font-family="DejaVu Sans, Liberation Sans, Noto Sans, sans-serif"'
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_WIDTH}" height="{CARD_HEIGHT}"'
+        f' viewBox="0 0 {CARD_WIDTH} {CARD_HEIGHT}" {font} fill="#1b1f24">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{CARD_WIDTH}" height="{CARD_HEIGHT}" fill="#ffffff"/>',
+        f'<rect width="{CARD_WIDTH}" height="10" fill="{LOCATOR_STATE}"/>',
+        f'<text x="40" y="62" font-size="34" font-weight="700">{escape(title)}</text>',
+        f'<text x="40" y="102" font-size="26" fill="#33383f">{escape(headline)}</text>',
+        inner,
+    ]
+    for i, line in enumerate(line for line in lines if line):
+        parts.append(
+            f'<text x="40" y="{580 + i * 24}" font-size="18" fill="#4a4f57">{escape(line)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def png_render(svg: str) -> bytes:
+    """An SVG document as PNG bytes (resvg: no browser, about a quarter of a second)."""
+    import resvg_py
+
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg))

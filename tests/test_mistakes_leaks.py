@@ -23,7 +23,7 @@ import zipfile
 
 import pytest
 from django.core.cache import cache
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from campaign.models import Engagement, Partner
@@ -470,6 +470,26 @@ def test_the_map_svg_on_any_date_and_layer_shows_no_draft(world, client):
             assert _leaks(_body(response)) == [], path
 
 
+def test_no_picture_shows_a_draft(world, client, monkeypatch):
+    # issue 12: the PNG map and the share cards are drawn from an SVG; the scan reads that
+    # SVG (the PNG rasteriser is replaced by the identity), on every date and layer
+    from dashboards import worldmap
+
+    monkeypatch.setattr(worldmap, "png_render", lambda svg: svg.encode())
+    paths = [reverse("dashboards:card_map")]
+    paths += [reverse("dashboards:card_country", args=[iso3]) for iso3 in STATES]
+    paths += [
+        f"{reverse('dashboards:map_png')}?layer={layer}&at={at}" for at in AT for layer in LAYERS
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _leaks(_body(response)) == [], path
+    # the card names the verified status of a state with a draft beside it
+    kenya = _body(client.get(reverse("dashboards:card_country", args=[BOTH]))).decode()
+    assert "<svg" in kenya and BOTH in kenya
+
+
 @pytest.mark.parametrize("at", AT)
 def test_the_map_downloads_on_any_date_show_no_draft(world, client, at):
     # issue 15: /map/states.csv, .xlsx and .json, with and without ?at=
@@ -651,6 +671,9 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:country": "test_no_public_page_shows_a_draft",
     "dashboards:map": "test_the_map_on_any_date_and_layer_shows_no_draft",
     "dashboards:map_svg": "test_the_map_svg_on_any_date_and_layer_shows_no_draft",
+    "dashboards:map_png": "test_no_picture_shows_a_draft",
+    "dashboards:card_map": "test_no_picture_shows_a_draft",
+    "dashboards:card_country": "test_no_picture_shows_a_draft",
     "dashboards:states_download": "test_the_map_downloads_on_any_date_show_no_draft",
     "dashboards:snapshot_json": "test_the_snapshot_holds_no_draft_of_any_kind",
     "dashboards:live_json": "test_the_snapshot_holds_no_draft_of_any_kind",

@@ -161,6 +161,9 @@ def sample_paths(release) -> dict[str, list[str]]:
         "dashboards:country": ["/countries/GHA/"],
         "dashboards:map": ["/map/", "/map/?at=2026-02-01"],
         "dashboards:map_svg": ["/map/map.svg", "/map/map.svg?layer=strategy&at=2026-02-01"],
+        "dashboards:map_png": ["/map/map.png"],
+        "dashboards:card_map": ["/cards/map.png"],
+        "dashboards:card_country": ["/cards/countries/GHA.png"],
         "dashboards:states_download": [
             f"/map/states.{fmt}{query}"
             for fmt in ("csv", "xlsx", "json")

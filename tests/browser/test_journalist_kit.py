@@ -23,15 +23,16 @@ def demo_world(reference_data):
 def test_the_map_downloads_as_png_and_svg(page, demo_world):
     page.goto("/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
-    # when: PNG, drawn by plotly
-    with page.expect_download() as png:
-        page.get_by_role("button", name="Download the map (PNG)").click()
-    # then
-    assert png.value.suggested_filename.endswith(".png")
-    assert png.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    # and the SVG link follows the view (region chosen after the page loaded)
+    # given a region chosen after the page loaded
     page.get_by_label("Region", exact=True).select_option("Europe")
     page.wait_for_selector("#world-map[data-drawn*='|Europe|']")
+    # when: PNG, drawn on the server with its legend and source, for the view shown
+    with page.expect_download() as png:
+        page.get_by_role("link", name="Download the map (PNG, with legend and source)").click()
+    # then
+    assert png.value.suggested_filename.endswith("-europe.png")
+    assert png.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # and the SVG link follows the view too
     with page.expect_download() as svg:
         page.get_by_role("link", name="Download the map (SVG, with legend and source)").click()
     assert svg.value.suggested_filename.endswith("-europe.svg")

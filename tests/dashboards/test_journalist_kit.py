@@ -62,8 +62,9 @@ def test_map_and_country_pages_carry_open_graph_and_twitter_cards(client, url):
     meta = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html))
     assert meta["og:url"].startswith(settings.SITE_URL + url)
     assert meta["og:title"] and meta["og:description"]
-    assert meta["twitter:card"] == "summary"
+    assert meta["twitter:card"] == "summary_large_image"
     assert meta["twitter:title"] == meta["og:title"]
+    assert meta["twitter:image"] == meta["og:image"].replace("&amp;", "&")
 
 
 @pytest.mark.parametrize("url", ["/map/", "/countries/KEN/"])

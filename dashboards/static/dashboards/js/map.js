@@ -178,10 +178,9 @@
         var citation = document.querySelector('[data-citation]');
         if (citation) { citation.value = citation.value.replace(old, permalink.value); }
       }
-      var svgLink = document.querySelector('[data-map-svg-link]');
-      if (svgLink) {
-        svgLink.setAttribute('href', svgLink.getAttribute('href').split('?')[0] + (query ? '?' + query : ''));
-      }
+      document.querySelectorAll('[data-map-svg-link], [data-map-png-link]').forEach(function (link) {
+        link.setAttribute('href', link.getAttribute('href').split('?')[0] + (query ? '?' + query : ''));
+      });
     }
 
     // "N states shown" and the caption follow the rows the region leaves visible.
@@ -351,17 +350,6 @@
       })
       .then(function () {
         view.bindClicks();
-        // PNG of the view shown, drawn by plotly (the SVG link works without a script).
-        var png = document.querySelector('[data-map-png]');
-        if (png && !view.embed && !view.wall) {
-          png.hidden = false;
-          png.addEventListener('click', function () {
-            window.Plotly.downloadImage(view.plot, {
-              format: 'png', width: 1200, height: 672,
-              filename: 'pledge-tracker-map-' + view.layer + '-' + (view.day || 'today')
-            });
-          });
-        }
         // Live mode (live.js): recolour the pledge layer from the live document's statuses.
         var onLive = function (event) {
           var statuses = event.detail && event.detail.statuses;
