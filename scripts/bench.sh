@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load-test the production-like server (scripts/serve.sh) and nginx serving the same
-# snapshot bytes as a static file, then measure a first visit to /map/ in chromium.
+# snapshot bytes as a static file, then measure a first visit to /map/ in chromium, and the
+# time to map on a 50 KB/s, 300 ms connection (scripts/measure_slow_map.py).
 #
 #   make bench [BENCH_PORT=8000] [NGINX_PORT=8010] [DURATION=10s] [CONNECTIONS=64]
 #
@@ -145,5 +146,11 @@ run_wrk() {  # run_wrk <label> <url> [header]
   echo
   echo '```'
   .venv/bin/python scripts/measure_first_visit.py "$BASE/map/" 700
+  echo '```'
+  echo
+  echo "Time to map on a slow connection (50 KB/s, 300 ms; chromium, cold cache, 3 runs):"
+  echo
+  echo '```'
+  .venv/bin/python scripts/measure_slow_map.py "$BASE/map/" 3
   echo '```'
 } | tee "$OUT/results.md"
