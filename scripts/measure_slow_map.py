@@ -4,8 +4,9 @@ Usage: .venv/bin/python scripts/measure_slow_map.py http://127.0.0.1:8000/map/ [
 
 Emulates a 2G-like link with Chrome's network conditions (50 KB/s down and up, 300 ms
 latency; 1 KB = 1000 bytes), cold cache each run, and reports per run: the first
-contentful paint, the moment the server-drawn SVG map has been painted (the map a visitor sees
-before any script: in the page, laid out, two animation frames later), and the moment plotly has drawn the interactive map.
+contentful paint, the moment the server-drawn SVG map has been painted (the map a visitor
+sees before any script: in the page, laid out, two animation frames later), and the moment
+plotly has drawn the interactive map.
 Prints the median of the runs and exits non-zero when the median time to the SVG map is
 over the 3 s target.
 """
