@@ -716,3 +716,78 @@ def country_profile(data: dict, state: dict) -> dict:
         "reports": list(reversed(state.get("reports", []))),  # newest first
         "report_schedule": report_schedule(data),
     }
+
+
+# --- Compare states (issue 12, item 4) -----------------------------------------------------------
+
+COMPARE_MAX = 5
+
+
+@dataclass
+class Comparison:
+    """Up to five states side by side, in the order asked for: their pledge status at each
+    date one of them changed, and the 21 capabilities. Never a score, a total or a rank."""
+
+    states: list[dict]
+    errors: list[str]
+    timeline: list[dict]  # {"date", "cells": [{"status", "label", "changed"}]}
+    today: list[dict]  # [{"status", "label", "demo"}], one per state
+    domains: list[dict]  # {**domain, "rows": [{**capability, "cells": [...]}]}
+
+
+def comparison(data: dict, codes: list[str]) -> Comparison:
+    """The comparison of the states with these ISO3 codes (unknown and repeated codes are
+    reported in `errors`, more than five refused there too)."""
+    errors: list[str] = []
+    states: list[dict] = []
+    for code in (c.strip().upper() for c in codes if c.strip()):
+        state = state_get(data, code)
+        if state is None:
+            errors.append(
+                str(_("No UN Member or observer State has the code “%(code)s”.") % {"code": code})
+            )
+        elif state in states:
+            continue
+        elif len(states) == COMPARE_MAX:
+            errors.append(
+                str(_("Compare up to %(n)s states at a time: %(state)s was left out."))
+                % {"n": COMPARE_MAX, "state": state["name"]}
+            )
+        else:
+            states.append(state)
+    dates = sorted({e["date"] for s in states for e in s["events"]})
+    timeline = []
+    for date in dates:
+        cells = []
+        for state in states:
+            status, since = pledge_status_on(state, dt.date.fromisoformat(date))
+            cells.append(
+                {
+                    "status": status,
+                    "label": str(PLEDGE_LABELS.get(status, status)),
+                    "changed": since == date,
+                }
+            )
+        timeline.append({"date": date, "cells": cells})
+    domains = []
+    for domain in data["domains"]:
+        rows = []
+        for cap in domain["capabilities"]:
+            cells = []
+            for state in states:
+                detail = state["capability_details"].get(cap["key"])
+                status = detail["status"] if detail else NO_PUBLIC_INFORMATION
+                cells.append(
+                    {"status": status, "label": str(CAPABILITY_LABELS.get(status, status))}
+                )
+            rows.append({**cap, "cells": cells})
+        domains.append({**domain, "rows": rows})
+    today = [
+        {
+            "status": s["pledge"]["status"],
+            "label": str(PLEDGE_LABELS.get(s["pledge"]["status"])),
+            "demo": s["pledge"].get("demo", False),
+        }
+        for s in states
+    ]
+    return Comparison(states=states, errors=errors, timeline=timeline, today=today, domains=domains)

@@ -17,6 +17,7 @@ urlpatterns = [
         name="card_country",
     ),
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country, name="country"),
+    path("compare/", views.compare, name="compare"),
     path("pledge/", pledge_text.pledge_current, name="pledge"),
     path("pledge/v/<int:version>/", pledge_text.pledge_version, name="pledge_version"),
     path("pledge/v/<int:version>/print/", pledge_text.pledge_print, name="pledge_print"),

@@ -534,3 +534,25 @@ def states_download(request, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Snapshot-As-Of"] = snapshot.as_of
     return response
+
+
+@require_safe
+@public_page
+def compare(request):
+    """Up to five states side by side (`?s=KEN&s=GHA`), never ranked (issue 12, item 4)."""
+    snapshot = snapshot_current()
+    context = _common(snapshot)
+    data = context["data"]
+    codes = request.GET.getlist("s")
+    comparison = public.comparison(data, codes)
+    chosen = [s["iso3"] for s in comparison.states]
+    context.update(
+        comparison=comparison,
+        max_states=public.COMPARE_MAX,
+        slots=chosen + [""] * (public.COMPARE_MAX - len(chosen)),
+        options=sorted(
+            ({"iso3": s["iso3"], "name": s["name"]} for s in data["states"]),
+            key=lambda o: o["name"],
+        ),
+    )
+    return render(request, "dashboards/compare.html", context)

@@ -357,6 +357,7 @@ PAGES = [
     "/exports/",
     "/exports/releases.json",
     *(f"/countries/{iso3}/" for iso3 in STATES),
+    "/compare/?" + "&".join(f"s={iso3}" for iso3 in STATES),
 ]
 # The map page on today and on dates before, between and after the changes, on every layer.
 AT = ["", "2026-01-31", "2026-03-31", "2026-11-30"]
@@ -669,6 +670,7 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:embed_map": "test_no_public_page_shows_a_draft",
     "dashboards:live_wall": "test_no_public_page_shows_a_draft",
     "dashboards:country": "test_no_public_page_shows_a_draft",
+    "dashboards:compare": "test_no_public_page_shows_a_draft",
     "dashboards:map": "test_the_map_on_any_date_and_layer_shows_no_draft",
     "dashboards:map_svg": "test_the_map_svg_on_any_date_and_layer_shows_no_draft",
     "dashboards:map_png": "test_no_picture_shows_a_draft",

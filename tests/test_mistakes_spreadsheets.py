@@ -159,6 +159,7 @@ def sample_paths(release) -> dict[str, list[str]]:
         "dashboards:home": ["/"],
         "dashboards:embed_map": ["/embed/map/"],
         "dashboards:country": ["/countries/GHA/"],
+        "dashboards:compare": ["/compare/?s=GHA&s=KEN"],
         "dashboards:map": ["/map/", "/map/?at=2026-02-01"],
         "dashboards:map_svg": ["/map/map.svg", "/map/map.svg?layer=strategy&at=2026-02-01"],
         "dashboards:map_png": ["/map/map.png"],
