@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from drafting.selectors import clause_influence, small_group_threshold
 from pledges.selectors import (
     pledge_text_public_get,
     pledge_text_versions_diff,
@@ -31,6 +32,9 @@ class ClauseView:
 
     clause: object
     translation: object | None
+    # How children shaped it (CH-09), in aggregate and suppressed below the small-group
+    # threshold (CH-14): drafting.selectors.clause_influence's entry, or None.
+    influence: dict | None = None
 
     @property
     def key(self) -> str:
@@ -45,8 +49,9 @@ def _language() -> str:
     return get_language() or "en"
 
 
-def _clauses(text) -> list[ClauseView]:
+def _clauses(text, *, influence: dict | None = None) -> list[ClauseView]:
     language = _language()
+    influence = influence or {}
     views = []
     for clause in text.clauses.all():
         translation = None
@@ -54,7 +59,9 @@ def _clauses(text) -> list[ClauseView]:
             translation = next(
                 (t for t in clause.translations.all() if t.language == language), None
             )
-        views.append(ClauseView(clause=clause, translation=translation))
+        views.append(
+            ClauseView(clause=clause, translation=translation, influence=influence.get(clause.key))
+        )
     return views
 
 
@@ -106,7 +113,9 @@ def _page(request, text, versions, *, is_current: bool):
         "dashboards/pledge/text.html",
         {
             "text": text,
-            "clauses": _clauses(text),
+            # Children's influence: approved ideas only, counted, credited to regions (CH-07).
+            "clauses": _clauses(text, influence=clause_influence(text)),
+            "small_group": small_group_threshold(),
             "versions": versions,
             "is_current": is_current,
             "current": versions[0] if versions else None,

@@ -221,3 +221,37 @@ def child_page_state(participant: Participant) -> dict:
         "younger": session.age_band == "10-12",
         "outcomes_shown": ended,
     }
+
+
+def credit_candidates(pledge_text: PledgeText) -> dict[str, list[Suggestion]]:
+    """For each clause key of `pledge_text` (a later version being drafted), the approved
+    suggestions of closed or archived sessions on earlier versions that it might use: the
+    ideas about that clause, and new ideas (listed under every clause, key ""). One query.
+
+    Staff-only (the pledge-text editor): the text is a child's, so it is shown escaped and
+    without the pseudonym (CH-07, CH-15).
+    """
+    suggestions = (
+        Suggestion.objects.filter(
+            status=SuggestionStatus.APPROVED,
+            text_purged=False,
+            session__status__in=(SessionStatus.CLOSED, SessionStatus.ARCHIVED),
+            session__pledge_text__version__lt=pledge_text.version,
+        )
+        .select_related("session", "session__country")
+        .order_by("clause_key", "created_at", "pk")
+    )
+    by_key: dict[str, list[Suggestion]] = defaultdict(list)
+    for suggestion in suggestions:
+        by_key[suggestion.clause_key].append(suggestion)
+    return dict(by_key)
+
+
+def clause_uses(pledge_text: PledgeText) -> dict[int, set[int]]:
+    """{clause pk: {suggestion pks it used}} for one version (one query)."""
+    linked: dict[int, set[int]] = defaultdict(set)
+    for clause_id, suggestion_id in SuggestionUse.objects.filter(
+        clause__pledge_text=pledge_text
+    ).values_list("clause_id", "suggestion_id"):
+        linked[clause_id].add(suggestion_id)
+    return dict(linked)

@@ -10,13 +10,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Engagement, Milestone, MilestoneKind, Outcome, Partner
+from drafting.models import DraftingSession
+from drafting.models import Outcome as SuggestionOutcome
+from drafting.services import SESSION_FIELDS
 from pledges.models import (
     CapabilityStatus,
+    Country,
     NationalStrategy,
     PledgeEvent,
+    PledgeText,
     PledgeTextStatus,
     ProgressReport,
+    ReviewState,
 )
+from pledges.selectors import M49_REGIONS
 
 # What an evidence document may be, recognised by its first bytes (not by its name).
 EVIDENCE_SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
@@ -462,3 +469,85 @@ class MilestoneForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].initial = MilestoneKind.UN_EVENT
+
+
+# --- Children's co-drafting sessions (issue 10) -----------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DraftingSessionForm(forms.ModelForm):
+    """A session's settings. drafting.services.session_create / session_update decide."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = DraftingSession
+        fields = list(SESSION_FIELDS)
+        widgets = {
+            "opens_at": DateTimeInput(),
+            "closes_at": DateTimeInput(),
+            "consent_reference": forms.TextInput(),
+        }
+        help_texts = {
+            "safeguarding_contact": _(
+                "Who in the room or the partner organisation acts on a safeguarding concern "
+                "(a role and how to reach them)."
+            ),
+            "helpline": _("A child helpline for the session's country, e.g. “Childline 116 111”."),
+            "opens_at": _("Optional. Children can join only from this time."),
+            "closes_at": _("Optional. After this time children can no longer send ideas."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["lock_version"].initial = self.instance.lock_version
+            self.fields["lock_version"].required = True
+        self.fields["pledge_text"].queryset = PledgeText.objects.filter(
+            review_state=ReviewState.VERIFIED
+        ).order_by("-version")
+        self.fields["pledge_text"].label_from_instance = lambda t: (
+            _("Version %(version)s: %(title)s") % {"version": t.version, "title": t.title}
+        )
+        country = self.fields["country"]
+        country.queryset = Country.objects.order_by("short_name")
+        country.to_field_name = "iso3"
+        country.label_from_instance = lambda c: c.short_name
+        self.fields["region"] = forms.ChoiceField(
+            label=self.fields["region"].label,
+            required=False,
+            choices=[("", _("(the country's region)")), *((r, r) for r in M49_REGIONS)],
+            help_text=_("Children's words are credited to “a young person from <region>”."),
+        )
+        for name in ("consent_basis", "consent_reference", "safeguarding_contact"):
+            self.fields[name].help_text = " ".join(
+                filter(
+                    None,
+                    (
+                        str(self.fields[name].help_text),
+                        str(_("Needed before the session can open.")),
+                    ),
+                )
+            )
+
+    def model_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in SESSION_FIELDS}
+
+
+class OutcomeForm(forms.Form):
+    """What became of one child's idea (CH-09); suggestion_outcome_set decides."""
+
+    suggestion = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in SuggestionOutcome.choices if c[0]], required=True
+    )
+    outcome_reason = forms.CharField(
+        label=_("Reason, written for the child"), max_length=500, required=False
+    )
+    merged_into = forms.IntegerField(label=_("Joined with idea number"), required=False)

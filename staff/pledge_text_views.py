@@ -15,6 +15,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from drafting import selectors as drafting_selectors
+from drafting import services as drafting_services
+from drafting.models import Suggestion
 from pledges import services
 from pledges.models import PledgeClause, StaleEditError
 from staff import selectors as staff_selectors
@@ -68,7 +71,39 @@ def _clause(text, pk) -> PledgeClause:
         raise Http404 from None
 
 
-ACTIONS = ("details", "clause-add", "clause-update", "clause-remove", "clause-move")
+ACTIONS = (
+    "details",
+    "clause-add",
+    "clause-update",
+    "clause-remove",
+    "clause-move",
+    "use-link",
+    "use-unlink",
+)
+
+
+def _suggestion(pk) -> Suggestion:
+    try:
+        return Suggestion.objects.select_related("session").get(pk=int(pk))
+    except (Suggestion.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def _credit(page) -> dict:
+    """Per clause: the children's ideas (approved, from closed sessions on earlier versions)
+    it may credit, and which it does (CH-09). Two queries for the whole version."""
+    candidates = drafting_selectors.credit_candidates(page.text)
+    uses = drafting_selectors.clause_uses(page.text)
+    new_ideas = candidates.get("", [])
+    credit = {}
+    for row in page.clauses:
+        clause = row.clause
+        linked = uses.get(clause.pk, set())
+        credit[clause.pk] = [
+            {"suggestion": s, "linked": s.pk in linked}
+            for s in [*candidates.get(clause.key, []), *new_ideas]
+        ]
+    return credit
 
 
 def _apply(request, page, action: str):
@@ -116,6 +151,15 @@ def _apply(request, page, action: str):
             )
             return None, _("Clause moved.")
         return form, None
+    if action in ("use-link", "use-unlink"):
+        # Crediting a child's idea (CH-09): the service checks the permission and the rules.
+        clause = _clause(text, request.POST.get("clause"))
+        suggestion = _suggestion(request.POST.get("suggestion"))
+        if action == "use-link":
+            drafting_services.suggestion_use_link(clause=clause, suggestion=suggestion, user=user)
+            return None, _("The clause now credits this idea.")
+        drafting_services.suggestion_use_unlink(clause=clause, suggestion=suggestion, user=user)
+        return None, _("The clause no longer credits this idea.")
     form = LockVersionForm(request.POST)
     if form.is_valid():
         services.pledge_clause_remove(
@@ -136,6 +180,8 @@ def pledge_text_edit(request, version: int):
     if page is None:
         raise Http404
     context: dict = {"page": page, "text": page.text}
+    if page.can_edit:
+        context["credit"] = _credit(page)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -176,4 +222,6 @@ def pledge_text_edit(request, version: int):
             context["failed_clause"] = request.POST.get("clause", "")
         page = staff_selectors.pledge_text_page(version=version, user=request.user)
         context.update({"page": page, "text": page.text})
+        if page.can_edit:
+            context["credit"] = _credit(page)
     return staff_render(request, "staff/pledge_text_edit.html", context, status=status)

@@ -83,6 +83,9 @@ class StaffAbilities:
     change_pledge_text: bool = False
     add_progress_report: bool = False
     view_progress_reports: bool = False
+    view_drafting_sessions: bool = False
+    add_drafting_session: bool = False
+    all_drafting_sessions: bool = False
 
 
 def staff_abilities(*, user) -> StaffAbilities:
@@ -109,6 +112,10 @@ def staff_abilities(*, user) -> StaffAbilities:
         change_pledge_text="pledges.change_pledgetext" in perms,
         add_progress_report="pledges.add_progressreport" in perms,
         view_progress_reports="pledges.view_progressreport" in perms,
+        # Children's co-drafting (issue 10): a facilitator's own sessions; an admin's all.
+        view_drafting_sessions="drafting.view_draftingsession" in perms,
+        add_drafting_session="drafting.add_draftingsession" in perms,
+        all_drafting_sessions="drafting.manage_all_sessions" in perms,
     )
 
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from staff import account_views, campaign_views, engagement_views, pledge_text_views, views
+from staff import (
+    account_views,
+    campaign_views,
+    drafting_views,
+    engagement_views,
+    pledge_text_views,
+    views,
+)
 
 app_name = "staff"
 
@@ -58,4 +65,22 @@ urlpatterns = [
     path("engagements/", engagement_views.engagement_list, name="engagement_list"),
     path("engagements/new/", engagement_views.engagement_new, name="engagement_new"),
     path("engagements/<int:pk>/edit/", engagement_views.engagement_edit, name="engagement_edit"),
+    # Children's co-drafting: the facilitator console (issue 10)
+    path("sessions/", drafting_views.session_list, name="session_list"),
+    path("sessions/new/", drafting_views.session_new, name="session_new"),
+    path("sessions/<int:pk>/", drafting_views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/edit/", drafting_views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/status/", drafting_views.session_status, name="session_status"),
+    path(
+        "sessions/<int:pk>/children/<int:participant>/",
+        drafting_views.participant_action,
+        name="participant_action",
+    ),
+    path("sessions/<int:pk>/sheet/", drafting_views.session_sheet, name="session_sheet"),
+    path(
+        "sessions/<int:pk>/moderation/",
+        drafting_views.session_moderation,
+        name="session_moderation",
+    ),
+    path("sessions/<int:pk>/outcomes/", drafting_views.session_outcomes, name="session_outcomes"),
 ]

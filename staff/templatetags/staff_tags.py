@@ -44,6 +44,15 @@ SECTIONS = {
     "campaign_settings": "campaign",
     "campaign_milestone_add": "campaign",
     "campaign_milestone_remove": "campaign",
+    "session_list": "sessions",
+    "session_new": "sessions",
+    "session_detail": "sessions",
+    "session_edit": "sessions",
+    "session_status": "sessions",
+    "participant_action": "sessions",
+    "session_sheet": "sessions",
+    "session_moderation": "sessions",
+    "session_outcomes": "sessions",
 }
 
 
@@ -53,3 +62,12 @@ def staff_section(url_name: str | None) -> str:
     if url_name is None:
         return ""
     return SECTIONS.get(url_name, "account")
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

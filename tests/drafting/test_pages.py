@@ -48,7 +48,9 @@ def test_join_wait_admit_write_flow(session, fay):
     assert response.status_code == 302
     home = response["Location"]
     waiting = client.get(home)
-    assert b'http-equiv="refresh"' in waiting.content
+    # No timed refresh (WCAG 2.2.1, axe "meta-refresh"): the child presses "Check now".
+    assert b'http-equiv="refresh"' not in waiting.content
+    assert "Check now" in waiting.content.decode()
     participant = session.participants.get()
     assert participant.pseudonym in waiting.content.decode()
     services.participant_admit(participant=participant, user=fay)

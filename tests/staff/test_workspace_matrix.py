@@ -21,6 +21,8 @@ from django.urls import URLPattern, reverse
 
 from campaign.models import Campaign, Engagement, Milestone, Partner
 from campaign.services import engagement_create, partner_create
+from drafting import services as drafting_services
+from drafting.models import DraftingSession, Participant, Suggestion
 from pledges import services
 from pledges.models import (
     Capability,
@@ -38,6 +40,7 @@ from staff import urls as staff_urls
 from staff.imports import IMPORTERS
 from staff.review_kinds import REVIEW_KINDS
 from staff.views import EDIT_FORMS
+from tests.drafting.conftest import open_session, session_fields
 from tests.factories import UserFactory, country, event_kwargs
 from tests.staff import with_role
 from tests.staff.test_campaign_settings import settings_form
@@ -86,6 +89,16 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "campaign_settings": ({A}, 200),  # campaign.change_campaign
     "campaign_milestone_add": ({A}, 405),  # POST only
     "campaign_milestone_remove": ({A}, 405),  # POST only
+    # Children's sessions (issue 10): a facilitator's own session; an admin's every session.
+    "session_list": ({A, F}, 200),
+    "session_new": ({A, F}, 200),
+    "session_detail": ({A, F}, 200),
+    "session_edit": ({A, F}, 200),
+    "session_status": ({A, F}, 405),  # POST only
+    "participant_action": ({A, F}, 405),  # POST only
+    "session_sheet": ({A, F}, 200),
+    "session_moderation": ({A, F}, 200),
+    "session_outcomes": ({A, F}, 200),
 }
 
 # URL name → (roles whose POST goes through, the status they get). Every other signed-in
@@ -111,6 +124,12 @@ POST_ALLOWED: dict[str, tuple[set[str], int]] = {
     "campaign_settings": ({A}, 302),  # a revision proposed
     "campaign_milestone_add": ({A}, 302),
     "campaign_milestone_remove": ({A}, 302),
+    "session_new": ({A, F}, 302),
+    "session_edit": ({A, F}, 302),
+    "session_status": ({A, F}, 302),  # paused
+    "participant_action": ({A, F}, 302),  # let in
+    "session_moderation": ({A, F}, 302),  # approved
+    "session_outcomes": ({A, F}, 400),  # the session is open: outcomes come after it closes
 }
 
 
@@ -211,7 +230,22 @@ def records_for(user) -> dict:
         channel="email",
         outcome="x",
     )
+    # Children's sessions: the user's own when they may run one (else a facilitator's), open,
+    # with a child waiting and an idea to read.
+    runner = (
+        user
+        if user is not None and user.has_perm("drafting.add_draftingsession")
+        else with_role(UserFactory(username="runner"), Role.FACILITATOR)
+    )
+    session = open_session(runner, PledgeText.objects.public().order_by("-version").first())
+    waiting, _token = drafting_services.participant_join(code=session.join_code)
+    pupil, _token = drafting_services.participant_join(code=session.join_code)
+    drafting_services.participant_admit(participant=pupil, user=runner)
+    idea = drafting_services.suggestion_submit(participant=pupil, clause_key="", text="An idea")
     return {
+        "drafting_session": session,
+        "waiting": waiting,
+        "idea": idea,
         "to_review": to_review,
         "own": own,
         "engagement": engagement,
@@ -247,6 +281,10 @@ def url_kwargs(name: str, records: dict) -> list[dict]:
         return [{"version": draft.version}]
     if name == "campaign_milestone_remove":
         return [{"pk": Milestone.objects.order_by("date").first().pk}]
+    if name.startswith("session_") and name not in ("session_list", "session_new"):
+        return [{"pk": records["drafting_session"].pk}]
+    if name == "participant_action":
+        return [{"pk": records["drafting_session"].pk, "participant": records["waiting"].pk}]
     pattern = next(p for p in staff_url_patterns() if p.name == name)
     assert not pattern.pattern.converters, f"give {name} its arguments in url_kwargs()"
     return [{}]
@@ -317,6 +355,21 @@ def post_data(name: str, kwargs: dict, records: dict) -> dict:
         return {"name": "UN General Assembly", "date": "2027-09-21", "kind": "un_event"}
     if name == "campaign_milestone_remove":
         return {"lock_version": Milestone.objects.get(pk=kwargs["pk"]).lock_version}
+    if name in ("session_new", "session_edit"):
+        text = records["drafting_session"].pledge_text
+        data = {**session_fields(text, title="Matrix room"), "pledge_text": text.pk}
+        if name == "session_edit":
+            data["lock_version"] = DraftingSession.objects.get(pk=kwargs["pk"]).lock_version
+        return data
+    if name == "session_status":
+        session = DraftingSession.objects.get(pk=kwargs["pk"])
+        return {"action": "pause", "lock_version": session.lock_version}
+    if name == "participant_action":
+        return {"action": "admit"}
+    if name == "session_moderation":
+        return {"action": "approve", "item": records["idea"].pk}
+    if name == "session_outcomes":
+        return {"suggestion": records["idea"].pk, "outcome": "used", "outcome_reason": "Thanks"}
     return {}
 
 
@@ -333,6 +386,7 @@ AUDITED = (
     PledgeClause,
     Campaign,
     Milestone,
+    DraftingSession,
 )
 
 
@@ -349,6 +403,11 @@ def fingerprint() -> dict:
         for model in AUDITED
     }
     state["users"] = get_user_model().objects.count()
+    state["participants"] = sorted(Participant.objects.values_list("pk", "status"))
+    state["suggestions"] = (
+        sorted(Suggestion.objects.values_list("pk", "status", "outcome")),
+        Suggestion.history.count(),
+    )
     return state
 
 
