@@ -392,3 +392,14 @@ def test_pledge_page_shows_each_clause_in_the_language_or_english_with_a_note(al
     # and in English there is no note
     english = Client().get(url("dashboards:pledge", "en")).content.decode()
     assert "notice-untranslated" not in english and "Nos comprometemos." not in english
+
+
+def test_a_published_embed_still_loads_in_a_frame_through_the_redirect():
+    # given an embed snippet published before the language prefixes, on another site
+    response = Client().get("/embed/map/?layer=pledge", headers={"accept-language": "ar"})
+    # then the redirect may be framed, and so may the page it leads to
+    assert response.status_code == 302 and "X-Frame-Options" not in response
+    page = Client().get(response["Location"])
+    assert page.status_code == 200 and "X-Frame-Options" not in page
+    assert "frame-ancestors *" in page["Content-Security-Policy"]
+    assert 'dir="rtl"' in html_tag(page)
