@@ -136,7 +136,12 @@ def map_layout(*, height: int = 460) -> dict:
         dragmode="pan",
         font=FONT,
         paper_bgcolor="#ffffff",
-        hoverlabel={"bgcolor": "#ffffff", "font": {"color": "#1b1f24"}},
+        # Right to left (Arabic): the hover text reads from the right (issue 14).
+        hoverlabel={
+            "bgcolor": "#ffffff",
+            "font": {"color": "#1b1f24"},
+            "align": "right" if get_language_bidi() else "left",
+        },
         geo={
             "projection": {"type": "natural earth", "rotation": {"lon": 0}},
             "fitbounds": False,

@@ -403,3 +403,12 @@ def test_a_published_embed_still_loads_in_a_frame_through_the_redirect():
     assert page.status_code == 200 and "X-Frame-Options" not in page
     assert "frame-ancestors *" in page["Content-Security-Policy"]
     assert 'dir="rtl"' in html_tag(page)
+
+
+def test_map_hover_text_reads_from_the_right_in_arabic():
+    from dashboards.figures import map_layout
+
+    with override("ar"):
+        assert map_layout()["hoverlabel"]["align"] == "right"
+    with override("fr"):
+        assert map_layout()["hoverlabel"]["align"] == "left"
