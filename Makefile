@@ -14,7 +14,7 @@ PORT ?= 8000
 REFDATA_VENV ?= /tmp/refdata-venv
 DEMO_ENV = DEBUG=1 DEMO_MODE=1 SITE_URL=$(or $(SITE_URL),http://$(HOST):$(PORT))
 
-.PHONY: help demo test lint format migrations-check check-deploy lock assets refdata refdata-check clean
+.PHONY: help messages makemessages demo test lint format migrations-check check-deploy lock assets refdata refdata-check clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -33,7 +33,19 @@ $(ASSETS_STAMP): node_modules/.package-lock.json scripts/build_assets.mjs
 
 assets: $(ASSETS_STAMP) ## Build the self-hosted plotly.js geo bundle and UN topojson
 
-demo: $(STAMP) $(ASSETS_STAMP) ## Serve the product with demo data at http://$(HOST):$(PORT) (SITE_URL from them)
+# The message catalogues (issue 14): locale/<lang>/LC_MESSAGES/django.po is the source, kept in
+# git; the compiled .mo is built here (gitignored), only when its .po changed. msgfmt is
+# gettext's (apt install gettext), as Django's compilemessages uses it.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(MO_FILES) ## Compile the message catalogues (.po -> .mo)
+
+makemessages: $(STAMP) ## Extract new and changed strings into every catalogue (docs/translations.md)
+	$(PY) manage.py makemessages --all --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*'
+
+demo: $(STAMP) $(ASSETS_STAMP) messages ## Serve the product with demo data at http://$(HOST):$(PORT) (SITE_URL from them)
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_reference_data
 	$(DEMO_ENV) $(PY) manage.py seed_demo
@@ -42,7 +54,7 @@ demo: $(STAMP) $(ASSETS_STAMP) ## Serve the product with demo data at http://$(H
 	@echo "Global Pledge Tracker (DEMO DATA) at http://$(HOST):$(PORT)/ — staff sign in at http://$(HOST):$(PORT)/accounts/login/"
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) $(ASSETS_STAMP) ## Run the whole test suite (non-zero exit on any failure)
+test: $(STAMP) $(ASSETS_STAMP) messages ## Run the whole test suite (non-zero exit on any failure)
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here." >&2; exit 1; fi; \
 	exit $$status
@@ -87,10 +99,10 @@ NGINX_PORT ?= 8010
 
 .PHONY: serve bench bench-import bench-drafting
 
-serve: $(STAMP) $(ASSETS_STAMP) ## Serve with production settings (DEBUG=0, gunicorn) at http://$(HOST):$(PORT)
+serve: $(STAMP) $(ASSETS_STAMP) messages ## Serve with production settings (DEBUG=0, gunicorn) at http://$(HOST):$(PORT)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
-bench: $(STAMP) $(ASSETS_STAMP) ## Load-test the public pages (wrk) against nginx; first-visit bytes of /map/
+bench: $(STAMP) $(ASSETS_STAMP) messages ## Load-test the public pages (wrk) against nginx; first-visit bytes of /map/
 	BENCH_PORT=$(BENCH_PORT) NGINX_PORT=$(NGINX_PORT) scripts/bench.sh
 
 bench-import: $(STAMP) ## Time preview and apply of a 195 x 21 capability import (throwaway SQLite unless BENCH_DATABASE_URL)

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.http import Http404
 
 from config.views import (
-    STAFF_PATH_PREFIXES,
     database_unavailable_response,
     is_database_down,
+    is_staff_path,
     page_not_found,
 )
 
@@ -37,7 +37,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_database_down(exception) and request.path.startswith(STAFF_PATH_PREFIXES):
+        if is_database_down(exception) and is_staff_path(request.path):
             return database_unavailable_response(request)
         return None
 

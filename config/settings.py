@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.language_links",
             ],
         },
     },
@@ -182,8 +183,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Global Pledge Tracker"
-LOGIN_REDIRECT_URL = "/staff/"  # accounts are staff accounts: sign-in lands in the workspace
-LOGIN_URL = "/accounts/login/"
+# URL names, not paths: the pages are under the visitor's language prefix (/fr/staff/).
+# Accounts are staff accounts: sign-in lands in the workspace.
+LOGIN_REDIRECT_URL = "staff:staff_home"
+LOGIN_URL = "account_login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=60 * 60 * 8, minimum=300)
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: inactivity timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

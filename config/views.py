@@ -13,7 +13,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
 
 from drafting.views import csrf_failure as drafting_csrf_failure
-from staff.middleware import STAFF_PATH_PREFIXES
+from pledges.languages import path_without_language
+from staff.middleware import is_staff_path
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ def page_not_found(request, exception: BaseException | None = None) -> HttpRespo
     # It shows no data, so no demo banner and no query for it (a 404 costs nothing, and
     # renders with the database down too).
     context = {"reason": _not_found_reason(exception), "demo_data_present": False}
+    # The language switcher links to each language's home page: the page is the same
+    # whatever the path asked for (config.context_processors.language_links).
+    request.language_links_home = True
     body = render_to_string("404.html", context, request=request)
     response = HttpResponseNotFound(body)
     response.is_site_not_found_page = True
@@ -59,13 +63,13 @@ def page_not_found(request, exception: BaseException | None = None) -> HttpRespo
 def server_error(request, template_name: str = "500.html") -> HttpResponse:
     """handler500: a database outage on a staff page gets the 503 page, not a bare 500."""
     exception = sys.exc_info()[1]
-    if is_database_down(exception) and request.path.startswith(STAFF_PATH_PREFIXES):
+    if is_database_down(exception) and is_staff_path(request.path):
         return database_unavailable_response(request)
     return django_server_error(request, template_name=template_name)
 
 
 def csrf_failure(request, reason: str = "") -> HttpResponse:
     """A children's page keeps what the child typed (issue 10, bad input); others: Django's."""
-    if request.path.startswith("/draft/"):
+    if path_without_language(request.path).startswith("/draft/"):
         return drafting_csrf_failure(request, reason)
     return django_csrf_failure(request, reason)

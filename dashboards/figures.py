@@ -15,7 +15,7 @@ import threading
 from html import escape
 
 import plotly.graph_objects as go
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
 from dashboards import public
@@ -136,7 +136,12 @@ def map_layout(*, height: int = 460) -> dict:
         dragmode="pan",
         font=FONT,
         paper_bgcolor="#ffffff",
-        hoverlabel={"bgcolor": "#ffffff", "font": {"color": "#1b1f24"}},
+        # Right to left (Arabic): the hover text reads from the right (issue 14).
+        hoverlabel={
+            "bgcolor": "#ffffff",
+            "font": {"color": "#1b1f24"},
+            "align": "right" if get_language_bidi() else "left",
+        },
         geo={
             "projection": {"type": "natural earth", "rotation": {"lon": 0}},
             "fitbounds": False,
@@ -210,6 +215,8 @@ def _bar_chart(
 ) -> dict:
     """Horizontal bars drawn as thick lines (the geo bundle has no bar trace), with values."""
     top = max([*values, maximum or 0, 1])
+    # Right to left (Arabic): the bars grow from the right, labelled on the right (issue 14).
+    rtl = get_language_bidi()
     shapes = [
         {
             "type": "line",
@@ -231,7 +238,7 @@ def _bar_chart(
                 y=list(range(len(values))),
                 mode="text",
                 text=[str(v) for v in values],
-                textposition="middle right",
+                textposition="middle left" if rtl else "middle right",
                 hovertemplate="%{customdata}: %{x}<extra></extra>",
                 customdata=labels,
                 cliponaxis=False,
@@ -240,13 +247,15 @@ def _bar_chart(
         layout=go.Layout(
             template="none",
             height=60 + 34 * len(values),
-            margin={"l": 150, "r": 40, "t": 10, "b": 30},
+            margin={"l": 40, "r": 150, "t": 10, "b": 30}
+            if rtl
+            else {"l": 150, "r": 40, "t": 10, "b": 30},
             font=FONT,
             showlegend=False,
             shapes=shapes,
             # No gridlines over the bars, and no zero line: at y=0 it crossed the top bar.
             xaxis={
-                "range": [0, top * 1.12],
+                "range": [top * 1.12, 0] if rtl else [0, top * 1.12],
                 "title": {"text": title},
                 "fixedrange": True,
                 "showgrid": False,
@@ -256,6 +265,7 @@ def _bar_chart(
                 "tickvals": list(range(len(values))),
                 "ticktext": labels,
                 "autorange": "reversed",
+                "side": "right" if rtl else "left",
                 "fixedrange": True,
                 "showgrid": False,
                 "zeroline": False,
@@ -271,6 +281,8 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
         funnel = public.funnel(data)
         over_time = public.pledges_over_time(data, today=today)
         regions = public.by_region(data)
+        # Right to left: time runs from the right, the count's axis on the right (issue 14).
+        rtl = get_language_bidi()
         time_fig = go.Figure(
             data=[
                 go.Scatter(
@@ -285,11 +297,18 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
             layout=go.Layout(
                 template="none",
                 height=300,
-                margin={"l": 50, "r": 20, "t": 10, "b": 40},
+                margin={"l": 20, "r": 50, "t": 10, "b": 40}
+                if rtl
+                else {"l": 50, "r": 20, "t": 10, "b": 40},
                 font=FONT,
                 showlegend=False,
-                xaxis={"type": "date", "fixedrange": True},
+                xaxis={
+                    "type": "date",
+                    "fixedrange": True,
+                    "autorange": "reversed" if rtl else True,
+                },
                 yaxis={
+                    "side": "right" if rtl else "left",
                     "range": [0, max([summary.target, *(n for _d, n in over_time), 1]) * 1.1],
                     "fixedrange": True,
                     "title": {"text": _("Member States pledged")},
@@ -310,8 +329,8 @@ def progress_payload(data: dict, etag: str, *, today: dt.date) -> str:
                 annotations=[
                     {
                         "xref": "paper",
-                        "x": 0,
-                        "xanchor": "left",
+                        "x": 1 if rtl else 0,
+                        "xanchor": "right" if rtl else "left",
                         "y": summary.target,
                         "yanchor": "bottom",
                         "text": _("Target: %(n)s") % {"n": summary.target},

@@ -10,9 +10,9 @@ HTTP caching (issue 12, item 5): an anonymous page is `Cache-Control: public, ma
 s-maxage=60, stale-while-revalidate` (a CDN keeps it a minute; a browser revalidates each
 time, a cheap 304, so a verified change shows at the next reload) with a weak ETag of its
 bytes (the same in every coding), and answers If-None-Match with 304; `Vary` names what the
-bytes depend on (Accept-Encoding, Accept-Language and Cookie: the language cookie and the
-session). A request with a session cookie (signed-in staff see another header) is
-`private, no-store`.
+bytes depend on (Accept-Encoding, and Cookie for the session; not Accept-Language: the
+language is in the URL, /fr/map/, issue 14). A request with a session cookie (signed-in
+staff see another header) is `private, no-store`.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def _lookup(key: tuple) -> CachedPage | None:
 
 
 KEPT_HEADERS = ("Content-Disposition", "X-Snapshot-As-Of")
-PUBLIC_VARY = ("Accept-Encoding", "Accept-Language", "Cookie")
+# No Accept-Language: a page's language is in its URL (/fr/map/). Cookie: the session.
+PUBLIC_VARY = ("Accept-Encoding", "Cookie")
 
 
 def body_etag(body: bytes) -> str:

@@ -16,15 +16,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from campaign.selectors import EndorsementStatus, PartnerType
+from dashboards import public
 from dashboards.pagecache import public_page
 from dashboards.snapshot import snapshot_current
 from pledges.names import name_key
+from pledges.selectors import collation_key
 
 PARTNERS_PER_PAGE = 20
 PARTNER_TYPE_LABELS = dict(PartnerType.choices)
@@ -161,7 +163,8 @@ def partner_get(data: dict, slug: str) -> dict | None:
 
 
 def _common(snapshot) -> dict:
-    data = snapshot.data
+    # The states named in the page's language (issue 14).
+    data = public.data_localised(snapshot.data, snapshot.etag)
     return {
         "snapshot": snapshot,
         "data": data,
@@ -190,7 +193,8 @@ def partner_directory(request):
         types=type_counts(data, query),
         outcomes=[(str(o["number"]), o["title"]) for o in _outcomes(data)],
         countries=sorted(
-            ((s["iso3"], s["name"]) for s in data["states"]), key=lambda c: name_key(c[1])
+            ((s["iso3"], s["name"]) for s in data["states"]),
+            key=lambda c: collation_key(c[1], get_language()),
         ),
         domains=data["domains"],
         page_qs=urlencode(query.params()),

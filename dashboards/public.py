@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import PartnerType
@@ -30,6 +32,8 @@ from pledges.selectors import (
     StrategyStatus,
     UNStatus,
     accountability,
+    collation_key,
+    name_code,
 )
 
 MEMBER = UNStatus.MEMBER
@@ -515,12 +519,16 @@ def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
         )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     strategy_order = {s: i for i, s in enumerate(STRATEGY_ORDER)}
+    # Names sort by the page language's collation (ICU: "Égypte" beside "Espagne" in French,
+    # Russian by the Cyrillic alphabet, Chinese by pinyin, Arabic by the Arabic alphabet).
+    language = get_language()
+    names = {r.iso3: collation_key(r.name, language) for r in rows}
     keys = {
-        "name": lambda r: r.name.casefold(),
-        "region": lambda r: (r.region, r.name.casefold()),
-        "status": lambda r: (order.get(r.status, 99), r.name.casefold()),
-        "since": lambda r: (r.since or "0000", r.name.casefold()),
-        "strategy": lambda r: (strategy_order.get(r.strategy, 99), r.name.casefold()),
+        "name": lambda r: names[r.iso3],
+        "region": lambda r: (r.region, names[r.iso3]),
+        "status": lambda r: (order.get(r.status, 99), names[r.iso3]),
+        "since": lambda r: (r.since or "0000", names[r.iso3]),
+        "strategy": lambda r: (strategy_order.get(r.strategy, 99), names[r.iso3]),
     }
     rows.sort(key=keys[query.sort], reverse=query.descending)
     return rows
@@ -651,6 +659,46 @@ def latest_changes(data: dict, *, limit: int = 8) -> list[dict]:
     # today is news today (issue 12). Ties: the later event, then the name.
     changes.sort(key=lambda c: (c["verified_at"], c["date"], c["name"]), reverse=True)
     return changes[:limit]
+
+
+# --- States in the page's language -----------------------------------------------------------
+
+_localised: dict[tuple, tuple[dict, dict]] = {}
+_localised_lock = threading.Lock()
+
+
+def state_name(state: dict, language: str | None = None) -> str:
+    """A state's name in a language: its UN name there; in English, its short name."""
+    code = name_code(language or get_language())
+    if code == "en":
+        return state["name"]
+    return (state.get("names") or {}).get(code) or state["name"]
+
+
+def data_localised(data: dict, key: str) -> dict:
+    """The snapshot's data with each state's "name" in the active language (issue 14).
+
+    Every public page, chart, hover text and the server-drawn map read `state["name"]`, so
+    this one step puts them all in the page's language. Kept per snapshot version (`key`,
+    its ETag) and language: a page costs no copying once warm. English is the data itself.
+    """
+    language = name_code(get_language())
+    if language == "en":
+        return data
+    memo_key = (key, language)
+    with _localised_lock:
+        source, found = _localised.get(memo_key, (None, None))
+    if found is not None and source is data:
+        return found
+    localised = {
+        **data,
+        "states": [{**s, "name": state_name(s, language)} for s in data["states"]],
+    }
+    with _localised_lock:
+        if len(_localised) > 32:
+            _localised.clear()
+        _localised[memo_key] = (data, localised)
+    return localised
 
 
 # --- A country page ------------------------------------------------------------------------------

@@ -202,6 +202,16 @@ def snapshot_build() -> dict:
                 "iso2": country.iso2,
                 "m49": country.m49,
                 "name": country.name,
+                # The official names in the six UN languages: a page shows the state in its
+                # language (dashboards.public.data_localised).
+                "names": {
+                    "en": country.names.en,
+                    "fr": country.names.fr,
+                    "es": country.names.es,
+                    "ru": country.names.ru,
+                    "zh": country.names.zh,
+                    "ar": country.names.ar,
+                },
                 "region": country.region,
                 "sub_region": country.sub_region,
                 "un_status": country.un_status,

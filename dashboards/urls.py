@@ -1,13 +1,16 @@
 from django.urls import path, re_path
 
-from dashboards import evidence, feeds, partners, pledge_text, views
+from dashboards import feeds, partners, pledge_text, views
 
 app_name = "dashboards"
+
+# The public pages, under a language prefix (/en/, /fr/, ... config/urls.py): each page is in
+# one language. The language-neutral files (snapshot, live feed, spreadsheets, evidence) are
+# in dashboards/files_urls.py, without a prefix.
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.map_page, name="map"),
-    re_path(r"^map/states\.(?P<fmt>csv|xlsx|json)$", views.states_download, name="states_download"),
     path("map/map.svg", views.map_svg_download, name="map_svg"),
     path("map/map.png", views.map_png_download, name="map_png"),
     path("cards/map.png", views.share_card_map, name="card_map"),
@@ -27,8 +30,6 @@ urlpatterns = [
     path("partners/<slug:slug>/", partners.partner_page, name="partner"),
     path("embed/partners/<slug:slug>/", partners.embed_partner, name="embed_partner"),
     path("live/", views.live_wall, name="live_wall"),
-    path("data/snapshot.json", views.snapshot_json, name="snapshot_json"),
-    path("data/live.json", views.live_json, name="live_json"),
     path("feeds/changes.atom", feeds.VerifiedChangesFeed(), name="feed_changes"),
     re_path(
         r"^feeds/countries/(?P<iso3>[A-Za-z]{3})\.atom$",
@@ -40,5 +41,4 @@ urlpatterns = [
         feeds.RegionChangesFeed(),
         name="feed_region",
     ),
-    path("evidence/<path:name>", evidence.evidence_document, name="evidence_document"),
 ]

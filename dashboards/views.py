@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -33,7 +34,8 @@ def _json_for_html(text: str) -> str:
 
 
 def _common(snapshot: Snapshot) -> dict:
-    data = snapshot.data
+    # The states named in the page's language (hover text, tables, the SVG map, issue 14).
+    data = public.data_localised(snapshot.data, snapshot.etag)
     return {
         "snapshot": snapshot,
         "data": data,
@@ -107,11 +109,17 @@ def _newest_rows(data: dict) -> list[dict]:
     ]
 
 
-def _live_labels() -> str:
-    """What live.js needs to write the same list: status labels, the country URL."""
+def _live_labels(data: dict) -> str:
+    """What live.js needs to write the same list: status labels, the country URL and, on a
+    page not in English, the states' names in its language (/data/live.json is one document
+    for every language, with the English names)."""
+    names = {}
+    if public.name_code(get_language()) != "en":
+        names = {s["iso3"]: s["name"] for s in data["states"]}
     return _json_for_html(
         json.dumps(
             {
+                "names": names,
                 "statuses": {k: str(v) for k, v in public.PLEDGE_LABELS.items()},
                 "country_url": reverse("dashboards:country", args=["XXX"]),
                 "demo": _("demo"),
@@ -136,7 +144,7 @@ def home(request):
         today=today,
         launch=public.launch_panel(data, today=today),
         live_newest=_newest_rows(data),
-        live_labels=_live_labels(),
+        live_labels=_live_labels(data),
         status_counts=public.status_counts(data),
         rows=public.state_rows(data, public.TableQuery()),
         funnel=public.funnel(data),
@@ -291,7 +299,7 @@ def _map_document(request) -> tuple[str, str]:
     same layer, region and date as the map page (query parameters), with its title, source,
     date and the UN disclaimer; and the file name it downloads as (without extension)."""
     snapshot = snapshot_current()
-    data = snapshot.data
+    data = public.data_localised(snapshot.data, snapshot.etag)
     query = public.TableQuery.from_params(request.GET, today=timezone.localdate())
     layer = public.layer_get(data, query.layer)
     day = query.at if layer.supports_time else None
@@ -447,7 +455,7 @@ def live_wall(request):
         launch=public.launch_panel(data, today=today),
         today=today,
         live_newest=_newest_rows(data)[: live.WALL_NEWEST],
-        live_labels=_live_labels(),
+        live_labels=_live_labels(data),
         map_payload=_map_payload(snapshot, data),
         map_svg=_map_svg(data, public.layers(data)[0], map_id="live-map"),
         pledge_layer=public.layers(data)[0],

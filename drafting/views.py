@@ -12,7 +12,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
@@ -53,7 +53,15 @@ def child_page(view):
             return _child_response(
                 request, "drafting/link_unknown.html", {"errors": general}, status=404
             )
-        with translation.override(participant.session.language):
+        language = participant.session.language
+        if request.method == "GET" and translation.get_language() != language:
+            # The session's language, end to end (issue 14): a link in another language
+            # (/fr/draft/s/... for a session in Arabic) goes to the page in the session's.
+            response = redirect(translate_url(request.get_full_path(), language))
+            add_never_cache_headers(response)
+            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+            return response
+        with translation.override(language):
             context = {
                 "participant": participant,
                 "session": participant.session,

@@ -54,7 +54,8 @@ done
 curl -sf -o /dev/null "$BASE/data/snapshot.json" || { cat "$OUT/server.log"; exit 1; }
 
 ISO3=KEN
-URLS=("/" "/map/" "/data/snapshot.json" "/countries/$ISO3/" "/embed/map/")
+# The pages under their language prefix (issue 14): an unprefixed /map/ is a redirect.
+URLS=("/en/" "/en/map/" "/data/snapshot.json" "/en/countries/$ISO3/" "/en/embed/map/")
 # Warm every worker (each process keeps its own copy of the snapshot and the pages).
 for url in "${URLS[@]}"; do
   for _ in $(seq 1 40); do
@@ -123,10 +124,10 @@ run_wrk() {  # run_wrk <label> <url> [header]
   run_wrk "/data/snapshot.json" "$BASE/data/snapshot.json"
   run_wrk "nginx static snapshot.json.br" "http://127.0.0.1:$NGINX_PORT/data/snapshot.json.br"
   run_wrk "/data/snapshot.json (br)" "$BASE/data/snapshot.json" "Accept-Encoding: br"
-  run_wrk "/" "$BASE/" "Accept-Encoding: gzip, br"
-  run_wrk "/map/" "$BASE/map/" "Accept-Encoding: gzip, br"
-  run_wrk "/countries/$ISO3/" "$BASE/countries/$ISO3/" "Accept-Encoding: gzip, br"
-  run_wrk "/embed/map/" "$BASE/embed/map/" "Accept-Encoding: gzip, br"
+  run_wrk "/en/" "$BASE/en/" "Accept-Encoding: gzip, br"
+  run_wrk "/en/map/" "$BASE/en/map/" "Accept-Encoding: gzip, br"
+  run_wrk "/en/countries/$ISO3/" "$BASE/en/countries/$ISO3/" "Accept-Encoding: gzip, br"
+  run_wrk "/en/embed/map/" "$BASE/en/embed/map/" "Accept-Encoding: gzip, br"
   # Revalidation (issue 11): a viewer's poll of the live document when nothing changed.
   etag() { curl -sI "$1" | awk -F': ' 'tolower($1)=="etag" {sub(/\r$/, "", $2); print $2}'; }
   app_etag=$(etag "$BASE/data/live.json")
@@ -145,7 +146,7 @@ run_wrk() {  # run_wrk <label> <url> [header]
   echo "First visit to /map/ (chromium, cold cache, compressed bytes on the wire):"
   echo
   echo '```'
-  .venv/bin/python scripts/measure_first_visit.py "$BASE/map/" 700
+  .venv/bin/python scripts/measure_first_visit.py "$BASE/en/map/" 700
   echo '```'
   echo
   echo "Time to map on a slow connection (50 KB/s, 300 ms; chromium, cold cache, 3 runs):"

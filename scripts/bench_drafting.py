@@ -89,8 +89,8 @@ def child_loop(token: str, until: float, results: list, lock: threading.Lock) ->
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
     )
-    suggest = f"{BASE}/draft/s/{token}/suggest/"
-    ideas = f"{BASE}/draft/s/{token}/ideas/"
+    suggest = f"{BASE}/en/draft/s/{token}/suggest/"
+    ideas = f"{BASE}/en/draft/s/{token}/ideas/"
 
     def timed(kind: str, request, ok: int) -> bytes:
         start = time.perf_counter()
@@ -143,7 +143,7 @@ def main() -> None:
     try:
         for _ in range(240):
             try:
-                urllib.request.urlopen(f"{BASE}/draft/join/", timeout=2).read()  # noqa: S310
+                urllib.request.urlopen(f"{BASE}/en/draft/join/", timeout=2).read()  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.5)

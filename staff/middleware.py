@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from django.conf import settings
 
-# The paths of staff tools: the workspace, the admin and the account pages.
+from pledges.languages import path_without_language
+
+# The paths of staff tools: the workspace, the admin and the account pages, without their
+# language prefix (/fr/staff/ is /staff/ in French): compare `path_without_language(path)`.
 STAFF_PATH_PREFIXES = ("/staff/", "/admin/", "/accounts/")
+
+
+def is_staff_path(path: str) -> bool:
+    """A staff tool's page, in any language."""
+    return path_without_language(path).startswith(STAFF_PATH_PREFIXES)
 
 
 class MFARequiredMiddleware:
@@ -35,7 +43,7 @@ class MFARequiredMiddleware:
             from django.urls import reverse
 
             self._allowed = (
-                *(reverse(name) for name in self.ALLOWED_URL_NAMES),
+                *(path_without_language(reverse(name)) for name in self.ALLOWED_URL_NAMES),
                 *self.ALLOWED_PREFIXES,
                 settings.STATIC_URL,
             )
@@ -65,7 +73,7 @@ class MFARequiredMiddleware:
             return False
         if request.session.get(MFA_OK_SESSION_KEY):
             return False
-        if request.path.startswith(self.allowed_prefixes()):
+        if path_without_language(request.path).startswith(self.allowed_prefixes()):
             return False
         if not user_is_staff_member(user):
             return False
@@ -92,7 +100,7 @@ class PermissionDeniedLogMiddleware:
             response = self.get_response(request)
             if (
                 response.status_code == 403
-                and request.path.startswith(STAFF_PATH_PREFIXES)
+                and is_staff_path(request.path)
                 and not getattr(request, "security_denial_logged", False)
             ):
                 security_event_log(

@@ -218,7 +218,7 @@ def test_no_role_without_the_verify_permission_verifies_or_returns_on_any_door(m
         response = review_post(user, record, decision)
         assert response.status_code in (302, 403), decision
         if response.status_code == 302:  # not staff: sent to sign in, never to the queue
-            assert response["Location"].startswith("/accounts/"), decision
+            assert response["Location"].startswith("/en/accounts/"), decision
         assert state(record) == before, decision
     # every admin action on the model (there are none today; a new one is tried here)
     admin_actions_run(user, record)
@@ -405,7 +405,7 @@ def test_a_role_holder_without_is_staff_is_sent_to_mfa_set_up(client, role):
     user.groups.add(roles_ensure()[role])
     assert not Authenticator.objects.filter(user=user).exists()
     client.force_login(user)
-    for path in ("/staff/", "/admin/", "/accounts/email/"):
+    for path in ("/en/staff/", "/admin/", "/en/accounts/email/"):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"] == reverse("mfa_activate_totp"), path
@@ -414,5 +414,5 @@ def test_a_role_holder_without_is_staff_is_sent_to_mfa_set_up(client, role):
 def test_a_member_of_the_public_is_not_sent_to_mfa_set_up(client):
     # the control: the middleware does not send everyone there
     client.force_login(UserFactory(username="public", is_staff=False, mfa=False))
-    response = client.get("/accounts/email/")
+    response = client.get("/en/accounts/email/")
     assert response.get("Location", "") != reverse("mfa_activate_totp")

@@ -64,7 +64,7 @@ def test_hover_text_escapes_the_category_labels(data):
 
 
 def test_the_map_page_and_its_payload_carry_no_markup_of_a_name(data, client):
-    body = client.get("/map/").content.decode()
+    body = client.get("/en/map/").content.decode()
     assert "<img src=x" not in body
     # the payload map.js reads keeps the name as data (map.js escapes it: the browser test)
     payload = json.loads(
@@ -73,7 +73,7 @@ def test_the_map_page_and_its_payload_carry_no_markup_of_a_name(data, client):
             "etag",
             topojson_url="/t.json",
             topojson_folder="/",
-            country_url="/countries/XXX/",
+            country_url="/en/countries/XXX/",
             today=dt.date(2026, 11, 1),
         )
     )

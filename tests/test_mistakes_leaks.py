@@ -349,15 +349,15 @@ def test_the_snapshot_holds_no_draft_of_any_kind(world, client):
 # --- Public pages ---------------------------------------------------------------------------------
 
 PAGES = [
-    "/",
-    "/embed/map/",
-    "/live/",
-    "/live/?kiosk=1",
-    "/data/",
+    "/en/",
+    "/en/embed/map/",
+    "/en/live/",
+    "/en/live/?kiosk=1",
+    "/en/data/",
     "/exports/",
     "/exports/releases.json",
-    *(f"/countries/{iso3}/" for iso3 in STATES),
-    "/compare/?" + "&".join(f"s={iso3}" for iso3 in STATES),
+    *(f"/en/countries/{iso3}/" for iso3 in STATES),
+    "/en/compare/?" + "&".join(f"s={iso3}" for iso3 in STATES),
 ]
 # The map page on today and on dates before, between and after the changes, on every layer.
 AT = ["", "2026-01-31", "2026-03-31", "2026-11-30"]
@@ -371,26 +371,26 @@ def test_no_public_page_shows_a_draft(world, client):
         assert response.status_code == 200, path
         assert _leaks(_body(response)) == [], path
     # the country page shows the verified data (the scan sees what it looks for)
-    kenya = _body(client.get(f"/countries/{BOTH}/"))
+    kenya = _body(client.get(f"/en/countries/{BOTH}/"))
     assert _missing_public(kenya) == []
 
 
 # issue 11: the partner directory (every filter), a published partner's page and card, and
 # the draft partner's (404).
 PARTNER_PAGES = [
-    "/partners/",
-    "/partners/?page=2",
-    f"/partners/?country={BOTH}",
-    f"/partners/?country={DRAFT_ONLY}",
-    f"/partners/?country={REVISION_ONLY}",
-    "/partners/?type=civil_society",
-    "/partners/?capability=mnr-02",
-    "/partners/?q=draftpartner",  # would find the draft (no marker in the query)
-    "/partners/?q=zqpublic",
-    f"/partners/{PUBLIC['partner']}/",
-    f"/embed/partners/{PUBLIC['partner']}/",
-    "/partners/unicef/",
-    "/embed/partners/unicef/",
+    "/en/partners/",
+    "/en/partners/?page=2",
+    f"/en/partners/?country={BOTH}",
+    f"/en/partners/?country={DRAFT_ONLY}",
+    f"/en/partners/?country={REVISION_ONLY}",
+    "/en/partners/?type=civil_society",
+    "/en/partners/?capability=mnr-02",
+    "/en/partners/?q=draftpartner",  # would find the draft (no marker in the query)
+    "/en/partners/?q=zqpublic",
+    f"/en/partners/{PUBLIC['partner']}/",
+    f"/en/embed/partners/{PUBLIC['partner']}/",
+    "/en/partners/unicef/",
+    "/en/embed/partners/unicef/",
 ]
 
 
@@ -400,24 +400,25 @@ def test_no_partner_page_shows_a_draft(world, client):
         response = client.get(path)
         assert response.status_code == 200, path
         assert _leaks(_body(response)) == [], path
-    assert PUBLIC["partner"] in _body(client.get("/partners/?q=zqpublic")).decode()
+    assert PUBLIC["partner"] in _body(client.get("/en/partners/?q=zqpublic")).decode()
     assert (
-        "/partners/unicef/" not in _body(client.get(f"/partners/?country={REVISION_ONLY}")).decode()
+        "/en/partners/unicef/"
+        not in _body(client.get(f"/en/partners/?country={REVISION_ONLY}")).decode()
     )
-    for path in [f"/partners/{DRAFT['partner']}/", f"/embed/partners/{DRAFT['partner']}/"]:
+    for path in [f"/en/partners/{DRAFT['partner']}/", f"/en/embed/partners/{DRAFT['partner']}/"]:
         response = client.get(path)
         assert response.status_code == 404, path
         assert _leaks(_body(response)) == [], path
 
 
 # issue 9: the pledge text pages, the published versions (200) and the draft's (404).
-PLEDGE_PAGES = ["/pledge/", "/pledge/v/1/", "/pledge/v/2/", "/pledge/v/2/print/"]
-PLEDGE_COMPARE = ["/pledge/compare/?from=1&to=2", "/pledge/compare/?from=2&to=1"]
+PLEDGE_PAGES = ["/en/pledge/", "/en/pledge/v/1/", "/en/pledge/v/2/", "/en/pledge/v/2/print/"]
+PLEDGE_COMPARE = ["/en/pledge/compare/?from=1&to=2", "/en/pledge/compare/?from=2&to=1"]
 PLEDGE_DRAFT_PAGES = [
-    "/pledge/v/3/",
-    "/pledge/v/3/print/",
-    "/pledge/compare/?from=2&to=3",
-    "/pledge/compare/?from=3&to=1",
+    "/en/pledge/v/3/",
+    "/en/pledge/v/3/print/",
+    "/en/pledge/compare/?from=2&to=3",
+    "/en/pledge/compare/?from=3&to=1",
 ]
 
 
@@ -430,21 +431,21 @@ def test_no_pledge_text_page_shows_a_draft_version(world, client):
         body = _body(response)
         assert _leaks(body) == [], path
         assert PUBLIC_TEXT in body.decode(), path
-        assert "/pledge/v/3/" not in body.decode(), path
+        assert "/en/pledge/v/3/" not in body.decode(), path
     for path in PLEDGE_DRAFT_PAGES:
         response = client.get(path)
         assert response.status_code == 404, path
         assert _leaks(_body(response)) == [], path
-    assert _body(client.get("/pledge/v/3/")) == _body(client.get("/pledge/v/4/"))
+    assert _body(client.get("/en/pledge/v/3/")) == _body(client.get("/en/pledge/v/4/"))
     # the compare form offers published versions only
-    assert 'value="3"' not in _body(client.get("/pledge/")).decode()
-    assert 'value="3"' not in _body(client.get("/pledge/compare/?from=x")).decode()
+    assert 'value="3"' not in _body(client.get("/en/pledge/")).decode()
+    assert 'value="3"' not in _body(client.get("/en/pledge/compare/?from=x")).decode()
 
 
 def test_no_feed_shows_a_draft(world, client):
     # issue 11: the Atom feeds, overall, per state and per region
-    paths = ["/feeds/changes.atom", "/feeds/regions/Africa.atom"]
-    paths += [f"/feeds/countries/{iso3}.atom" for iso3 in STATES]
+    paths = ["/en/feeds/changes.atom", "/en/feeds/regions/Africa.atom"]
+    paths += [f"/en/feeds/countries/{iso3}.atom" for iso3 in STATES]
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -455,7 +456,7 @@ def test_the_map_on_any_date_and_layer_shows_no_draft(world, client):
     # issue 15: the `?at=` map and its table
     for at in AT:
         for layer in LAYERS:
-            path = f"/map/?layer={layer}&at={at}"
+            path = f"/en/map/?layer={layer}&at={at}"
             response = client.get(path)
             assert response.status_code == 200, path
             assert _leaks(_body(response)) == [], path
@@ -465,7 +466,7 @@ def test_the_map_svg_on_any_date_and_layer_shows_no_draft(world, client):
     # issue 12: /map/map.svg, the server-drawn map as a file, on every date and layer
     for at in AT:
         for layer in LAYERS:
-            path = f"/map/map.svg?layer={layer}&at={at}"
+            path = f"/en/map/map.svg?layer={layer}&at={at}"
             response = client.get(path)
             assert response.status_code == 200, path
             assert _leaks(_body(response)) == [], path
@@ -676,9 +677,9 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:map_png": "test_no_picture_shows_a_draft",
     "dashboards:card_map": "test_no_picture_shows_a_draft",
     "dashboards:card_country": "test_no_picture_shows_a_draft",
-    "dashboards:states_download": "test_the_map_downloads_on_any_date_show_no_draft",
-    "dashboards:snapshot_json": "test_the_snapshot_holds_no_draft_of_any_kind",
-    "dashboards:live_json": "test_the_snapshot_holds_no_draft_of_any_kind",
+    "files:states_download": "test_the_map_downloads_on_any_date_show_no_draft",
+    "files:snapshot_json": "test_the_snapshot_holds_no_draft_of_any_kind",
+    "files:live_json": "test_the_snapshot_holds_no_draft_of_any_kind",
     "open_data:data": "test_no_public_page_shows_a_draft",
     "exports:index": "test_no_public_page_shows_a_draft",
     "dashboards:feed_changes": "test_no_feed_shows_a_draft",
@@ -695,7 +696,7 @@ PUBLIC_URLS_SCANNED = {
     "dashboards:partner": "test_no_partner_page_shows_a_draft",
     "dashboards:embed_partner": "test_no_partner_page_shows_a_draft",
 }
-NOT_DATA_SURFACES = {"dashboards:evidence_document"}
+NOT_DATA_SURFACES = {"files:evidence_document"}
 # The children's pages (issue 10) publish no registry data: they sit behind a child's secret
 # link (or are the join form) and show only one session's approved ideas. What they must not
 # show (a child's unapproved words) is checked by the tests named here, not by this scan.

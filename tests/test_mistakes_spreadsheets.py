@@ -48,7 +48,7 @@ NAMES = {
 # Text the services accept (no control characters): the printable risky characters.
 PRINTABLE = ["=", "+", "-", "@"]
 
-SPREADSHEET_URLS = {"dashboards:states_download", "exports:latest", "exports:release-file"}
+SPREADSHEET_URLS = {"files:states_download", "exports:latest", "exports:release-file"}
 CSV_TYPES = ("text/csv",)
 XLSX_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",)
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed")
@@ -156,35 +156,35 @@ def sample_paths(release) -> dict[str, list[str]]:
     """Paths that exercise every public URL name (with every spreadsheet variant)."""
     files = [release.file_path(fmt).name for fmt in ("csv", "xlsx", "json")]
     return {
-        "dashboards:home": ["/"],
-        "dashboards:embed_map": ["/embed/map/"],
-        "dashboards:country": ["/countries/GHA/"],
-        "dashboards:compare": ["/compare/?s=GHA&s=KEN"],
-        "dashboards:map": ["/map/", "/map/?at=2026-02-01"],
-        "dashboards:map_svg": ["/map/map.svg", "/map/map.svg?layer=strategy&at=2026-02-01"],
-        "dashboards:map_png": ["/map/map.png"],
-        "dashboards:card_map": ["/cards/map.png"],
-        "dashboards:card_country": ["/cards/countries/GHA.png"],
-        "dashboards:states_download": [
+        "dashboards:home": ["/en/"],
+        "dashboards:embed_map": ["/en/embed/map/"],
+        "dashboards:country": ["/en/countries/GHA/"],
+        "dashboards:compare": ["/en/compare/?s=GHA&s=KEN"],
+        "dashboards:map": ["/en/map/", "/en/map/?at=2026-02-01"],
+        "dashboards:map_svg": ["/en/map/map.svg", "/en/map/map.svg?layer=strategy&at=2026-02-01"],
+        "dashboards:map_png": ["/en/map/map.png"],
+        "dashboards:card_map": ["/en/cards/map.png"],
+        "dashboards:card_country": ["/en/cards/countries/GHA.png"],
+        "files:states_download": [
             f"/map/states.{fmt}{query}"
             for fmt in ("csv", "xlsx", "json")
             for query in ("", "?at=2026-02-01", "?at=2025-01-01", "?layer=partners")
         ],
-        "dashboards:snapshot_json": ["/data/snapshot.json"],
-        "dashboards:live_json": ["/data/live.json"],
-        "dashboards:live_wall": ["/live/", "/live/?kiosk=1"],
-        "dashboards:pledge": ["/pledge/"],
-        "dashboards:pledge_version": ["/pledge/v/1/"],
-        "dashboards:pledge_print": ["/pledge/v/1/print/"],
-        "dashboards:pledge_compare": ["/pledge/compare/"],
-        "dashboards:partners": ["/partners/", "/partners/?type=un_agency&region=Africa"],
-        "dashboards:partner": ["/partners/unicef/"],
-        "dashboards:embed_partner": ["/embed/partners/unicef/"],
-        "open_data:data": ["/data/"],
+        "files:snapshot_json": ["/data/snapshot.json"],
+        "files:live_json": ["/data/live.json"],
+        "dashboards:live_wall": ["/en/live/", "/en/live/?kiosk=1"],
+        "dashboards:pledge": ["/en/pledge/"],
+        "dashboards:pledge_version": ["/en/pledge/v/1/"],
+        "dashboards:pledge_print": ["/en/pledge/v/1/print/"],
+        "dashboards:pledge_compare": ["/en/pledge/compare/"],
+        "dashboards:partners": ["/en/partners/", "/en/partners/?type=un_agency&region=Africa"],
+        "dashboards:partner": ["/en/partners/unicef/"],
+        "dashboards:embed_partner": ["/en/embed/partners/unicef/"],
+        "open_data:data": ["/en/data/"],
         "exports:index": ["/exports/"],
-        "dashboards:feed_changes": ["/feeds/changes.atom"],
-        "dashboards:feed_country": ["/feeds/countries/GHA.atom"],
-        "dashboards:feed_region": ["/feeds/regions/Africa.atom"],
+        "dashboards:feed_changes": ["/en/feeds/changes.atom"],
+        "dashboards:feed_country": ["/en/feeds/countries/GHA.atom"],
+        "dashboards:feed_region": ["/en/feeds/regions/Africa.atom"],
         "exports:releases": ["/exports/releases.json"],
         "exports:latest": [f"/exports/latest{s}" for s in (".csv.zip", ".xlsx", ".json")],
         "exports:release-file": [f"/exports/releases/{release.id}/{f}" for f in files],
@@ -194,7 +194,7 @@ def sample_paths(release) -> dict[str, list[str]]:
 def test_every_public_url_has_a_sample(risky_world):
     # the same list of public URL names the leak scan reads from the URL configuration
     assert set(sample_paths(risky_world["release"])) == set(PUBLIC_URLS_SCANNED)
-    assert not NOT_DATA_SURFACES - {"dashboards:evidence_document"}
+    assert not NOT_DATA_SURFACES - {"files:evidence_document"}
 
 
 def test_no_spreadsheet_on_any_public_url_runs_a_formula(risky_world, client):

@@ -17,7 +17,8 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# AXE_JS: another copy of axe-core (a checkout whose node_modules lacks it, e.g. a worktree).
+AXE_JS = Path(os.environ.get("AXE_JS") or ROOT / "node_modules" / "axe-core" / "axe.min.js")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 
 def test_home_shows_the_table_of_states(page, reference_data):
     # when
-    page.goto("/")
+    page.goto("/en/")
     # then
     table = page.get_by_role("table", name="All states")
     assert table.is_visible()
@@ -17,7 +17,7 @@ def test_home_shows_the_table_of_states(page, reference_data):
 
 
 def test_home_has_no_serious_accessibility_violations(page, reference_data):
-    page.goto("/")
+    page.goto("/en/")
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]
 
@@ -29,7 +29,7 @@ def test_without_javascript_the_charts_show_their_tables_not_blank_boxes(
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto("/")
+        page.goto("/en/")
         for chart in ("funnel", "over-time", "regions"):
             box = page.locator(f"[data-chart='{chart}']")
             assert "in the table below" in box.inner_text()
@@ -40,7 +40,7 @@ def test_without_javascript_the_charts_show_their_tables_not_blank_boxes(
 
 
 def test_with_javascript_the_charts_are_drawn_and_the_tables_fold(page, reference_data):
-    page.goto("/")
+    page.goto("/en/")
     page.wait_for_selector("[data-chart='funnel'][data-chart-drawn]")
     page.wait_for_selector("[data-chart='regions'][data-chart-drawn]")
     assert page.locator("[data-chart-fallback]").count() == 0

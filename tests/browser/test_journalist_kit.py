@@ -21,7 +21,7 @@ def demo_world(reference_data):
 
 
 def test_the_map_downloads_as_png_and_svg(page, demo_world):
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     # given a region chosen after the page loaded
     page.get_by_label("Region", exact=True).select_option("Europe")
@@ -45,7 +45,7 @@ def test_copy_the_link_of_the_view_shown(browser, live_server, demo_world):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     try:
-        page.goto("/map/")
+        page.goto("/en/map/")
         page.wait_for_selector(f"#world-map{DRAWN}")
         page.get_by_label("Show").select_option("strategy")
         page.wait_for_selector("#world-map[data-drawn^='strategy|']")
@@ -54,7 +54,7 @@ def test_copy_the_link_of_the_view_shown(browser, live_server, demo_world):
         # then
         page.get_by_text("Link copied.").wait_for()
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied.endswith("/map/?layer=strategy")
+        assert copied.endswith("/en/map/?layer=strategy")
         assert "layer=strategy" in page.locator("[data-citation]").input_value()
     finally:
         context.close()
@@ -69,7 +69,7 @@ def test_the_map_page_has_no_serious_accessibility_violations(
     )
     page = context.new_page()
     try:
-        page.goto("/map/")
+        page.goto("/en/map/")
         page.wait_for_selector(f"#world-map{DRAWN}")
         violations = axe_violations(page)
         assert violations == [], [(v["id"], v["help"], v["nodes"][0]["target"]) for v in violations]
@@ -81,7 +81,7 @@ def test_the_server_map_has_no_serious_accessibility_violations(page, demo_world
     # given: the SVG map as a slow connection shows it (plotly not loaded: blocked here, as
     # axe needs scripts and so cannot run with them off)
     page.route("**/plotly-geo*.js", lambda route: route.abort())
-    page.goto("/map/")
+    page.goto("/en/map/")
     assert page.locator("#world-map svg.map-svg").count() == 1
     # then
     violations = axe_violations(page)

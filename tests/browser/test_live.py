@@ -41,15 +41,15 @@ def test_a_verified_pledge_reaches_home_and_the_wall_without_a_reload(
         user=alice,
         **event_kwargs(to_status="pledged", event_date=day, source_date=day),
     )
-    home = viewer(browser, live_server, "/")
-    wall = viewer(browser, live_server, "/live/")
+    home = viewer(browser, live_server, "/en/")
+    wall = viewer(browser, live_server, "/en/live/")
     assert wall.locator("[data-live-count]").inner_text() == "0"
     assert "Kenya" not in home.locator("[data-live-newest]").inner_text()
     wall.wait_for_selector("#live-map[data-drawn]")
 
     # when Bob verifies it in the workspace
     review = staff_page(browser, live_server, bob)
-    review.goto("/staff/")
+    review.goto("/en/staff/")
     review.get_by_role("link", name="Review Kenya").click()
     review.get_by_label("Verify: the evidence supports it").check()
     review.get_by_role("button", name="Record my decision").click()
@@ -88,7 +88,7 @@ def test_a_verified_pledge_reaches_home_and_the_wall_without_a_reload(
 
 def test_the_kiosk_keeps_the_last_data_when_the_connection_is_lost(page, reference_data):
     # given the wall in kiosk mode, live
-    page.goto("/live/?kiosk=1")
+    page.goto("/en/live/?kiosk=1")
     page.wait_for_selector("[data-live-src][data-live-etag]", state="attached", timeout=WITHIN_MS)
     count = page.locator("[data-live-count]").inner_text()
     as_of = page.locator("[data-live-asof]").inner_text()
@@ -115,7 +115,7 @@ def test_the_wall_is_accessible_and_fits_the_screen(browser, live_server, refere
         base_url=live_server.url, viewport={"width": size[0], "height": size[1]}
     )
     page = context.new_page()
-    page.goto("/live/")
+    page.goto("/en/live/")
     page.wait_for_selector("#live-map[data-drawn]")
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]
@@ -134,11 +134,11 @@ def test_the_staff_dashboard_and_campaign_settings_are_accessible(
     # issue 11, items 1 and 7: axe-core on the two new workspace pages
     admin = with_role(UserFactory(username="ada"), Role.ADMIN)
     page = staff_page(browser, live_server, admin)
-    for path in ("/staff/dashboard/", "/staff/campaign/"):
+    for path in ("/en/staff/dashboard/", "/en/staff/campaign/"):
         page.goto(path)
         violations = axe_violations(page)
         assert violations == [], (path, [(v["id"], v["help"]) for v in violations])
     page.set_viewport_size({"width": 375, "height": 812})
-    page.goto("/staff/dashboard/")
+    page.goto("/en/staff/dashboard/")
     page.screenshot(path="/tmp/wt11-dashboard-375.png", full_page=True)
     page.context.close()

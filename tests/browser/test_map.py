@@ -51,7 +51,7 @@ def _fills(page) -> list[str]:
 
 def test_the_map_draws_all_195_states_shapes_and_markers(page, demo_world):
     # when
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     # then
     shapes = page.locator("#world-map path.choroplethlocation").count()
@@ -62,7 +62,7 @@ def test_the_map_draws_all_195_states_shapes_and_markers(page, demo_world):
 
 
 def test_hover_shows_the_name_and_click_opens_the_country_page(page, demo_world):
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     x, y = _shape_centre(page, "BRA")
     # when
@@ -77,7 +77,7 @@ def test_hover_shows_the_name_and_click_opens_the_country_page(page, demo_world)
     page.wait_for_url("**/countries/BRA/")
     assert page.get_by_role("heading", level=1).text_content() == "Brazil"
     # and a small state without a shape is a marker that hovers and clicks the same way
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     page.locator("#world-map").scroll_into_view_if_needed()
     point = page.evaluate(
@@ -102,7 +102,7 @@ def test_hover_shows_the_name_and_click_opens_the_country_page(page, demo_world)
 
 
 def test_the_time_slider_layers_and_region_change_the_map(page, demo_world):
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     today = _fills(page)
     slider = page.get_by_label("Pledge status on", exact=True)
@@ -140,7 +140,7 @@ def test_the_map_page_works_without_javascript(browser, live_server, demo_world)
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto("/map/")
+        page.goto("/en/map/")
         table = page.locator("#states-table")
         assert table.locator("tbody tr").count() == 195
         # the server-drawn SVG is the map (issue 12): every state drawn, none a message
@@ -160,9 +160,9 @@ def test_the_map_page_works_without_javascript(browser, live_server, demo_world)
 
 
 def test_public_pages_have_no_serious_accessibility_violations(page, demo_world):
-    for url in ["/", "/map/", "/countries/KEN/", "/embed/map/"]:
+    for url in ["/en/", "/en/map/", "/en/countries/KEN/", "/en/embed/map/"]:
         page.goto(url)
-        if url != "/countries/KEN/":
+        if url != "/en/countries/KEN/":
             page.wait_for_selector(DRAWN)
         violations = axe_violations(page)
         assert violations == [], [

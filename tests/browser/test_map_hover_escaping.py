@@ -40,7 +40,7 @@ def marked_world(reference_data):
 def test_markup_in_a_state_name_shows_as_text_in_the_hover(page, marked_world, query):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"/map/{query}")
+    page.goto(f"/en/map/{query}")
     page.wait_for_selector(f"#world-map{DRAWN}")
     if query:  # map.js drew this date itself
         assert page.locator("#world-map").get_attribute("data-drawn").endswith("2026-02-01")

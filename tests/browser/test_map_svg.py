@@ -39,7 +39,7 @@ def test_without_javascript_the_svg_is_the_map_and_no_topojson_is_downloaded(
     page.on("request", lambda request: requested.append(request.url))
     try:
         # when
-        page.goto("/map/", wait_until="load")
+        page.goto("/en/map/", wait_until="load")
         # then: the map is drawn, a state's title names it, no topojson came down
         svg = page.locator("#world-map svg.map-svg")
         assert svg.is_visible()
@@ -58,14 +58,14 @@ def test_plotly_takes_over_in_the_same_box_without_a_jump(browser, live_server, 
         base_url=live_server.url, java_script_enabled=False, viewport=DESKTOP
     )
     page = context.new_page()
-    page.goto("/map/")
+    page.goto("/en/map/")
     server_height = _box_height(page)
     context.close()
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     page = context.new_page()
     try:
         # when plotly has drawn
-        page.goto("/map/")
+        page.goto("/en/map/")
         page.wait_for_selector(f"#world-map{DRAWN}")
         # then the server's SVG is gone, plotly's map is there, the box kept its size
         assert page.locator("#world-map [data-map-static]").count() == 0
@@ -81,7 +81,7 @@ def test_a_state_on_the_svg_map_is_a_link_to_its_page(browser, live_server, demo
     )
     page = context.new_page()
     try:
-        page.goto("/map/")
+        page.goto("/en/map/")
         page.locator("#world-map svg a[data-iso3='BRA'] path").click()
         page.wait_for_url("**/countries/BRA/")
     finally:

@@ -32,14 +32,14 @@ def _rows(page) -> dict[str, tuple[str, str]]:
 
 def test_the_slider_moves_the_headline_the_table_and_the_url(page, demo_world):
     # given: what the server says for the first month, through ?at= (the reload that was needed)
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     slider = page.get_by_label("Pledge status on", exact=True)
     first = slider.get_attribute("data-steps").split(",")[0]
-    page.goto(f"/map/?at={first}")
+    page.goto(f"/en/map/?at={first}")
     expected_headline = page.locator("#map-summary").inner_text()
     expected_rows = _rows(page)
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     today_headline = page.locator("#map-summary").inner_text()
     today_rows = _rows(page)
@@ -59,7 +59,7 @@ def test_the_slider_moves_the_headline_the_table_and_the_url(page, demo_world):
 
 
 def test_the_slider_has_date_labels_and_a_play_button(page, demo_world):
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     ends = page.locator("[data-time-ends]")
     assert ends.is_visible() and "today" in ends.inner_text()
@@ -82,7 +82,7 @@ def test_the_slider_has_date_labels_and_a_play_button(page, demo_world):
 
 def test_a_keyboard_layer_change_leaves_no_stale_tooltip(page, demo_world):
     # given: the mouse over Brazil, its tooltip up
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     x, y = _shape_centre(page, "BRA")
     page.mouse.move(x, y)

@@ -33,7 +33,7 @@ def test_api_docs_load_only_our_files_and_respect_the_csp(page, reference_data):
 
 
 def test_data_page_is_accessible(page, reference_data):
-    page.goto("/data/")
+    page.goto("/en/data/")
     assert page.get_by_role("table", name="countries").first.is_visible()
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]

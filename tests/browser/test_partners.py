@@ -13,7 +13,7 @@ PHONE, DESKTOP = (375, 812), (1366, 900)
 
 
 @pytest.mark.parametrize(
-    "path", ["/partners/", "/partners/?type=donor&q=zzz-nothing", "/partners/unicef/"]
+    "path", ["/en/partners/", "/en/partners/?type=donor&q=zzz-nothing", "/en/partners/unicef/"]
 )
 def test_partner_pages_are_axe_clean_on_phone_and_desktop(page, reference_data, path):
     for width, height in (PHONE, DESKTOP):
@@ -27,7 +27,7 @@ def test_partner_pages_are_axe_clean_on_phone_and_desktop(page, reference_data, 
 
 def test_the_directory_filters_from_the_keyboard(page, reference_data):
     page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
-    page.goto("/partners/")
+    page.goto("/en/partners/")
     page.get_by_label("Type").select_option("donor")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/partners/?type=donor**")

@@ -60,7 +60,7 @@ def test_on_a_phone_the_child_friendly_text_is_below_the_formal_one(page, refere
     # given
     page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     # when
-    page.goto("/pledge/")
+    page.goto("/en/pledge/")
     # then
     key = page.locator("li.clause").first.get_attribute("id")
     formal, child = _boxes(page, key)
@@ -73,7 +73,7 @@ def test_on_a_desktop_the_two_texts_are_side_by_side(page, reference_data):
     # given
     page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
     # when
-    page.goto("/pledge/")
+    page.goto("/en/pledge/")
     # then: the same row (same top), the child-friendly one to the right
     for item in page.locator("li.clause").all():
         formal, child = _boxes(page, item.get_attribute("id"))
@@ -85,12 +85,12 @@ def test_on_a_desktop_the_two_texts_are_side_by_side(page, reference_data):
 def test_the_pledge_page_is_axe_clean(page, two_versions):
     for size in (PHONE, DESKTOP):
         page.set_viewport_size({"width": size[0], "height": size[1]})
-        page.goto("/pledge/")
+        page.goto("/en/pledge/")
         violations = axe_violations(page)
         assert violations == [], [(v["id"], v["help"]) for v in violations]
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/pledge-{size[0]}.png", full_page=True)
-    page.goto("/pledge/v/2/print/")
+    page.goto("/en/pledge/v/2/print/")
     page.emulate_media(media="print")
     if SHOTS:
         page.pdf(path=f"{SHOTS}/print.pdf", format="A4")
@@ -100,7 +100,7 @@ def test_the_pledge_page_is_axe_clean(page, two_versions):
 def test_the_compare_form_shows_the_diff_with_ins_and_del(page, two_versions):
     # given
     page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
-    page.goto("/pledge/")
+    page.goto("/en/pledge/")
     # when: the form (from version 1, to version 2 by default)
     page.get_by_label("From version").select_option("1")
     page.get_by_label("To version").select_option("2")

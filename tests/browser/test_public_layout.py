@@ -11,15 +11,15 @@ pytestmark = pytest.mark.browser
 
 DRAWN = "[data-drawn]"
 PUBLIC_PAGES = [
-    "/",
-    "/map/",
-    "/map/?region=Africa",
-    "/countries/KEN/",
-    "/countries/FJI/",
-    "/embed/map/",
-    "/data/",
+    "/en/",
+    "/en/map/",
+    "/en/map/?region=Africa",
+    "/en/countries/KEN/",
+    "/en/countries/FJI/",
+    "/en/embed/map/",
+    "/en/data/",
     "/exports/",
-    "/countries/XXX/",
+    "/en/countries/XXX/",
 ]
 
 
@@ -33,7 +33,7 @@ def demo_world(reference_data):
 
 def test_region_change_updates_the_count_and_the_caption(page, demo_world):
     # before: "195 states shown" and "All 195 states" after choosing Europe
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     page.get_by_label("Region", exact=True).select_option("Europe")
     page.wait_for_selector("#world-map[data-drawn*='|Europe|']")
@@ -46,7 +46,7 @@ def test_region_change_updates_the_count_and_the_caption(page, demo_world):
 
 def test_after_apply_focus_stays_where_it_was(page, demo_world):
     # before: focus went back to the top of the page
-    page.goto("/map/")
+    page.goto("/en/map/")
     page.wait_for_selector(f"#world-map{DRAWN}")
     page.get_by_label("State name or ISO3 code").fill("Kenya")
     page.get_by_role("button", name="Apply").click()
@@ -64,7 +64,7 @@ def test_after_apply_focus_stays_where_it_was(page, demo_world):
 def test_the_caption_is_not_cut_off_on_a_phone(browser, live_server, demo_world):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812})
     page = context.new_page()
-    page.goto("/map/")
+    page.goto("/en/map/")
     box = page.locator("[data-table-caption]").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     context.close()

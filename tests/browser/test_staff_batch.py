@@ -34,7 +34,7 @@ def test_a_batch_is_filtered_and_verified_from_the_queue(
     batch = hashlib.sha256(CONTENT).hexdigest()
     page = staff_page(browser, live_server, bob)
     page.set_viewport_size({"width": size[0], "height": size[1]})
-    page.goto("/staff/review/")
+    page.goto("/en/staff/review/")
     page.get_by_label("Import batch").fill(batch)
     page.get_by_role("button", name="Filter").click()
     button = page.get_by_role("button", name="Verify this batch (2 changes)")

@@ -45,7 +45,7 @@ def test_an_editor_records_a_verifier_verifies_and_the_public_table_shows_it(
 
     # given Alice, the editor, records Kenya's pledge with a link and a PDF
     page = staff_page(browser, live_server, alice)
-    page.goto("/staff/countries/KEN/")
+    page.goto("/en/staff/countries/KEN/")
     page.get_by_role("link", name="Record a pledge status change").click()
     page.get_by_label("New status").select_option("pledged")
     page.get_by_label("Date of the change").fill(date)
@@ -61,12 +61,12 @@ def test_an_editor_records_a_verifier_verifies_and_the_public_table_shows_it(
     assert page.get_by_text("Saved as a draft").is_visible()
     # the public does not see a draft
     public = browser.new_context(base_url=live_server.url).new_page()
-    public.goto("/")
+    public.goto("/en/")
     assert "No information" in public.locator("tr[data-iso3=KEN]").inner_text()
 
     # when Bob, the verifier, verifies it from his queue (keyboard only)
     review = staff_page(browser, live_server, bob)
-    review.goto("/staff/")
+    review.goto("/en/staff/")
     review.get_by_role("link", name="Review Kenya").focus()
     review.keyboard.press("Enter")
     review.wait_for_url("**/staff/review/pledge-event/**")
@@ -79,7 +79,7 @@ def test_an_editor_records_a_verifier_verifies_and_the_public_table_shows_it(
     assert review.get_by_text("Verified: the change is now public.").is_visible()
 
     # then the public table on / shows Kenya as pledged
-    public.goto("/")
+    public.goto("/en/")
     row = public.locator("tr[data-iso3=KEN]")
     assert "Pledged" in row.inner_text()
     assert date in row.inner_text()

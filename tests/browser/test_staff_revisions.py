@@ -23,7 +23,7 @@ def test_a_change_to_a_published_partner_is_proposed_reviewed_and_verified(
 
     # given Alice finds UNICEF in the workspace's partner list
     page = staff_page(browser, live_server, alice)
-    page.goto("/staff/")
+    page.goto("/en/staff/")
     page.get_by_role("navigation", name="Staff workspace").get_by_role(
         "link", name="Partners"
     ).click()
@@ -41,7 +41,7 @@ def test_a_change_to_a_published_partner_is_proposed_reviewed_and_verified(
 
     # when Bob reviews it from his home page (keyboard only)
     review = staff_page(browser, live_server, bob)
-    review.goto("/staff/")
+    review.goto("/en/staff/")
     review.get_by_role("link", name="Review Partner UNICEF: 1 field changed").focus()
     review.keyboard.press("Enter")
     review.wait_for_url("**/staff/review/revision/**")
@@ -60,7 +60,12 @@ def test_the_workspace_pages_fit_a_phone_and_pass_axe(browser, live_server, refe
     bob = with_role(UserFactory(username="bob"), Role.VERIFIER)
     page = staff_page(browser, live_server, bob)
     page.set_viewport_size({"width": size[0], "height": size[1]})
-    pages = ("/staff/", "/staff/countries/?region=Africa", "/staff/partners/", "/staff/review/")
+    pages = (
+        "/en/staff/",
+        "/en/staff/countries/?region=Africa",
+        "/en/staff/partners/",
+        "/en/staff/review/",
+    )
     for path in pages:
         page.goto(path)
         # no sideways scrolling of the whole page

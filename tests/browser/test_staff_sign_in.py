@@ -14,7 +14,7 @@ DEMO_PASSWORD = "demo-pledge-2027"
 
 
 def sign_in(page, email: str, password: str) -> None:
-    page.goto("/accounts/login/")
+    page.goto("/en/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -25,7 +25,7 @@ def sign_in(page, email: str, password: str) -> None:
 def test_a_demo_editor_signs_in_and_reaches_the_admin(page, reference_data):
     # AUTH-02: demo mode (DEMO_MODE and DEBUG on) waives MFA for the demo accounts only
     demo_accounts_ensure(password=DEMO_PASSWORD)
-    page.goto("/accounts/login/")
+    page.goto("/en/accounts/login/")
     assert axe_violations(page) == []
     with override_settings(DEBUG=True, DEMO_MODE=True, MFA_DEMO_WAIVER=True):
         sign_in(page, "editor@demo.invalid", DEMO_PASSWORD)
@@ -44,7 +44,7 @@ def test_a_staff_member_without_mfa_is_sent_to_set_it_up(page, reference_data):
     with override_settings(DEBUG=True, DEMO_MODE=True, MFA_DEMO_WAIVER=True):
         sign_in(page, editor.email, DEFAULT_PASSWORD)
         page.goto("/admin/")
-        assert page.url.endswith("/accounts/2fa/totp/activate/")
+        assert page.url.endswith("/en/accounts/2fa/totp/activate/")
         assert page.get_by_role("heading", name="Activate Authenticator App").is_visible()
         assert "required for every staff account" in page.content()
         assert axe_violations(page) == []

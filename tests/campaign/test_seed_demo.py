@@ -21,7 +21,7 @@ def test_seed_demo_builds_marked_demo_data_and_accounts(client, capsys):
     statuses = set(Pledge.objects.public().values_list("status", flat=True))
     assert {"in_dialogue", "pledged"} <= statuses
     # and every page that shows it says it is demo data
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     assert "Demo data." in html and "invented" in html
 
 
@@ -34,4 +34,4 @@ def test_seed_demo_is_deterministic():
 
 
 def test_without_demo_data_there_is_no_banner(client):
-    assert "Demo data." not in client.get("/").content.decode()
+    assert "Demo data." not in client.get("/en/").content.decode()

@@ -47,7 +47,7 @@ def test_invented_mnr_data_is_flagged_in_the_download_and_on_the_country_page(cl
     assert mnr_only
     iso3 = mnr_only[0]
     assert rows[iso3]["demo_data"] is True
-    html = client.get(f"/countries/{iso3}/").content.decode()
+    html = client.get(f"/en/countries/{iso3}/").content.decode()
     mnr = html.split('id="mnr-heading"', 1)[1].split('id="partners-heading"', 1)[0]
     assert 'class="tag tag-demo"' in mnr
 
@@ -55,7 +55,7 @@ def test_invented_mnr_data_is_flagged_in_the_download_and_on_the_country_page(cl
 def test_partner_links_are_demo_tagged(client, demo):
     snapshot = json.loads(client.get("/data/snapshot.json").content)
     iso3 = next(s["iso3"] for s in snapshot["states"] if s["partners"])
-    html = client.get(f"/countries/{iso3}/").content.decode()
+    html = client.get(f"/en/countries/{iso3}/").content.decode()
     partners = html.split('id="partners-heading"', 1)[1].split("</section>", 1)[0]
     assert 'class="tag tag-demo"' in partners
 

@@ -180,7 +180,7 @@ def test_manifest_is_not_downloadable(client):
 
 
 def test_data_page_explains_fields_sources_verification_and_citation(client):
-    page = client.get("/data/").content.decode()
+    page = client.get("/en/data/").content.decode()
     for table in exports.TABLES:
         assert f'id="table-{table.name}"' in page
         for field in table.fields:
@@ -198,9 +198,9 @@ def test_data_page_explains_fields_sources_verification_and_citation(client):
 
 
 def test_data_page_makes_no_query_beyond_the_demo_flag(client, django_assert_num_queries):
-    client.get("/data/")  # warms the cached demo flag
+    client.get("/en/data/")  # warms the cached demo flag
     with django_assert_num_queries(0):
-        assert client.get("/data/").status_code == 200
+        assert client.get("/en/data/").status_code == 200
 
 
 def test_export_release_command_builds_a_release_once():

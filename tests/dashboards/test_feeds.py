@@ -39,22 +39,22 @@ def published(alice, bob):
 
 def test_feeds_are_atom_with_verified_only(client, published):
     verified, draft = published
-    ids = _atom(client, "/feeds/changes.atom")
+    ids = _atom(client, "/en/feeds/changes.atom")
     assert f"pledge-event-{verified.pk}" in ids
     assert f"pledge-event-{draft.pk}" not in ids
-    assert _atom(client, "/feeds/countries/KEN.atom") == [f"pledge-event-{verified.pk}"]
-    assert _atom(client, "/feeds/countries/fra.atom") == []
-    assert _atom(client, "/feeds/regions/Africa.atom") == [f"pledge-event-{verified.pk}"]
-    assert _atom(client, "/feeds/regions/europe.atom") == []
+    assert _atom(client, "/en/feeds/countries/KEN.atom") == [f"pledge-event-{verified.pk}"]
+    assert _atom(client, "/en/feeds/countries/fra.atom") == []
+    assert _atom(client, "/en/feeds/regions/Africa.atom") == [f"pledge-event-{verified.pk}"]
+    assert _atom(client, "/en/feeds/regions/europe.atom") == []
 
 
 def test_unknown_country_or_region_is_404(client, db):
-    assert client.get("/feeds/countries/XXX.atom").status_code == 404
-    assert client.get("/feeds/regions/Atlantis.atom").status_code == 404
+    assert client.get("/en/feeds/countries/XXX.atom").status_code == 404
+    assert client.get("/en/feeds/regions/Atlantis.atom").status_code == 404
 
 
 def test_country_page_and_data_link_the_feeds(client, db):
-    page = client.get("/countries/KEN/").content.decode()
+    page = client.get("/en/countries/KEN/").content.decode()
     assert 'type="application/atom+xml"' in page
-    assert "/feeds/countries/KEN.atom" in page
-    assert "/feeds/changes.atom" in client.get("/data/").content.decode()
+    assert "/en/feeds/countries/KEN.atom" in page
+    assert "/en/feeds/changes.atom" in client.get("/en/data/").content.decode()

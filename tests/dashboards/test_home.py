@@ -22,7 +22,7 @@ def verified_pledges(count: int, status: str = "pledged") -> None:
 
 def test_home_shows_the_campaign_progress_and_all_195_states(client):
     verified_pledges(3)
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Global Pledge for Children&#x27;s Online Safety" in html
@@ -38,7 +38,7 @@ def test_unverified_pledges_never_reach_the_page(client, alice):
     services.pledge_event_create(
         country=country("NOR"), user=alice, **event_kwargs(to_status="pledged")
     )
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     assert "0 of 193 UN Member States have pledged" in html
 
 
@@ -47,15 +47,15 @@ def test_home_makes_a_constant_number_of_queries(client, django_assert_num_queri
     verified_pledges(pledged)
     # Cold: the snapshot is built (see test_public_pages for the 15 queries, named).
     with django_assert_num_queries(15):
-        response = client.get("/")
+        response = client.get("/en/")
     assert response.status_code == 200
     # Warm: none.
     with django_assert_num_queries(0):
-        client.get("/")
+        client.get("/en/")
 
 
 def test_security_headers_on_public_pages(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

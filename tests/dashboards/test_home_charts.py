@@ -16,7 +16,7 @@ def _progress_payload(html: str) -> dict:
 
 
 def test_without_javascript_each_chart_box_has_a_message_and_its_table_open(client):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     for chart in ("funnel", "over-time", "regions"):
         box = html.split(f'data-chart="{chart}"', 1)[1].split("</div>", 1)[0]
         # then: not a blank box
@@ -27,7 +27,7 @@ def test_without_javascript_each_chart_box_has_a_message_and_its_table_open(clie
 
 def test_the_funnel_says_at_or_beyond_so_it_does_not_contradict_the_status_table(client):
     # before: the bar "Not engaged 143" beside the status table's "Not engaged 10"
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     funnel = _progress_payload(html)["charts"]["funnel"]
     labels = funnel["layout"]["yaxis"]["ticktext"]
     assert labels[0] == "Not engaged or beyond"
@@ -40,7 +40,7 @@ def test_the_funnel_says_at_or_beyond_so_it_does_not_contradict_the_status_table
 @pytest.mark.parametrize("chart", ["funnel", "regions"])
 def test_no_gridline_or_zero_line_is_drawn_over_the_bars(client, chart):
     # before: gridlines over the bars, and the y zero line crossing the top bar
-    layout = _progress_payload(client.get("/").content.decode())["charts"][chart]["layout"]
+    layout = _progress_payload(client.get("/en/").content.decode())["charts"][chart]["layout"]
     for axis in ("xaxis", "yaxis"):
         assert layout[axis]["showgrid"] is False
         assert layout[axis]["zeroline"] is False

@@ -24,7 +24,7 @@ def _as_of(client) -> str:
 
 def test_the_map_downloads_as_a_standalone_svg_with_legend_source_and_disclaimer(client):
     # when
-    response = client.get("/map/map.svg")
+    response = client.get("/en/map/map.svg")
     # then
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/svg+xml")
@@ -38,25 +38,25 @@ def test_the_map_downloads_as_a_standalone_svg_with_legend_source_and_disclaimer
     assert "do not imply official endorsement" in text
     # links in a file point at the site, not at a relative path
     link = next(root.iter(f"{SVG_NS}a")).get("href")
-    assert link.startswith(settings.SITE_URL + "/countries/")
+    assert link.startswith(settings.SITE_URL + "/en/countries/")
 
 
 def test_the_svg_download_follows_the_layer_region_and_date(client):
-    response = client.get("/map/map.svg", {"layer": "strategy", "region": "Africa"})
+    response = client.get("/en/map/map.svg", {"layer": "strategy", "region": "Africa"})
     root = _xml(response.content)
     assert len(list(root.iter(f"{SVG_NS}a"))) == 54
     assert "strategy" in response["Content-Disposition"]
-    past = client.get("/map/map.svg", {"at": "2020-01-31"})
+    past = client.get("/en/map/map.svg", {"at": "2020-01-31"})
     assert "2020-01-31" in past["Content-Disposition"]
     assert b"As it was on 2020-01-31." in past.content
 
 
 def test_the_map_page_links_the_svg_of_the_view_shown(client):
-    html = client.get("/map/", {"region": "Asia"}).content.decode()
-    assert 'href="/map/map.svg?region=Asia" download data-map-svg-link' in html
+    html = client.get("/en/map/", {"region": "Asia"}).content.decode()
+    assert 'href="/en/map/map.svg?region=Asia" download data-map-svg-link' in html
 
 
-@pytest.mark.parametrize("url", ["/map/", "/countries/KEN/"])
+@pytest.mark.parametrize("url", ["/en/map/", "/en/countries/KEN/"])
 def test_map_and_country_pages_carry_open_graph_and_twitter_cards(client, url):
     html = client.get(url).content.decode()
     meta = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html))
@@ -67,7 +67,7 @@ def test_map_and_country_pages_carry_open_graph_and_twitter_cards(client, url):
     assert meta["twitter:image"] == meta["og:image"].replace("&amp;", "&")
 
 
-@pytest.mark.parametrize("url", ["/map/", "/countries/KEN/"])
+@pytest.mark.parametrize("url", ["/en/map/", "/en/countries/KEN/"])
 def test_cite_this_has_the_real_year_date_and_permanent_url(client, url):
     # before: the only citation (/data/) was a template saying "(year)"
     as_of = _as_of(client)
@@ -80,7 +80,7 @@ def test_cite_this_has_the_real_year_date_and_permanent_url(client, url):
 
 
 def test_share_buttons_are_for_scripts_only_and_the_fields_work_without(client):
-    html = client.get("/countries/KEN/").content.decode()
+    html = client.get("/en/countries/KEN/").content.decode()
     assert 'id="permalink"' in html and "readonly" in html
     assert re.search(r'<button type="button" data-copy="permalink"[^>]* hidden>', html)
     assert "dashboards/js/share" in html

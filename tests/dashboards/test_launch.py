@@ -106,7 +106,7 @@ def home(client) -> str:
 
     snapshot_refresh()
     page_cache_clear()
-    return client.get("/").content.decode()
+    return client.get("/en/").content.decode()
 
 
 @pytest.mark.django_db

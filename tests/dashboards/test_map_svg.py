@@ -68,7 +68,7 @@ def _snapshot(client) -> dict:
     return json.loads(client.get("/data/snapshot.json").content)
 
 
-@pytest.mark.parametrize("url", ["/map/", "/", "/embed/map/", "/live/"])
+@pytest.mark.parametrize("url", ["/en/map/", "/en/", "/en/embed/map/", "/en/live/"])
 def test_every_map_page_draws_all_195_states_in_the_html(demo_world, client, url):
     # when
     html = client.get(url).content.decode()
@@ -79,7 +79,7 @@ def test_every_map_page_draws_all_195_states_in_the_html(demo_world, client, url
     markers = [s for s in states.values() if s["shape"] == "circle"]
     assert (len(shapes), len(markers)) == (172, 23)  # as plotly draws them at 110m
     assert states["KEN"]["title"].startswith("Kenya: ")
-    assert states["KEN"]["href"] == "/countries/KEN/"
+    assert states["KEN"]["href"] == "/en/countries/KEN/"
     assert states["VAT"]["shape"] == "circle"  # the Holy See is too small for 110m
 
 
@@ -87,7 +87,7 @@ def test_colours_follow_the_pledge_status_and_no_information_is_hatched(demo_wor
     # given
     snapshot = _snapshot(client)
     # when
-    html = client.get("/map/").content.decode()
+    html = client.get("/en/map/").content.decode()
     # then
     states = _states(_svg_text(html))
     for state in snapshot["states"]:
@@ -105,7 +105,7 @@ def test_colours_follow_the_pledge_status_and_no_information_is_hatched(demo_wor
 
 
 def test_non_member_land_is_its_own_pale_grey_under_the_states(demo_world, client):
-    svg = _xml(_svg_text(client.get("/map/").content.decode()))
+    svg = _xml(_svg_text(client.get("/en/map/").content.decode()))
     land = svg.find(f"{SVG_NS}path[@class='map-land']")
     assert land is not None and land.get("fill") == NON_MEMBER_LAND
     assert public.PLEDGE_COLOURS["not_engaged"] != NON_MEMBER_LAND
@@ -114,18 +114,18 @@ def test_non_member_land_is_its_own_pale_grey_under_the_states(demo_world, clien
 def test_the_layer_and_the_date_asked_for_colour_the_server_map(demo_world, client):
     # given: the strategy layer
     snapshot = _snapshot(client)
-    states = _states(_svg_text(client.get("/map/", {"layer": "strategy"}).content.decode()))
+    states = _states(_svg_text(client.get("/en/map/", {"layer": "strategy"}).content.decode()))
     for state in snapshot["states"]:
         expected = state["strategy"]["status"] if state["strategy"] else public.NO_INFORMATION
         assert states[state["iso3"]]["status"] == expected
     # and the pledge layer on a past date: before any event, no state has a status
-    past = _states(_svg_text(client.get("/map/", {"at": "2020-01-01"}).content.decode()))
+    past = _states(_svg_text(client.get("/en/map/", {"at": "2020-01-01"}).content.decode()))
     assert {s["status"] for s in past.values()} == {public.NO_INFORMATION}
 
 
 def test_the_region_view_draws_its_states_inside_the_frame(demo_world, client):
     # Oceania across the 180° meridian: Tonga, Samoa, Kiribati, Tuvalu inside the box
-    text = _svg_text(client.get("/map/", {"region": "Oceania"}).content.decode())
+    text = _svg_text(client.get("/en/map/", {"region": "Oceania"}).content.decode())
     states = _states(text)
     assert len(states) == 14
     root = _xml(text)
@@ -139,7 +139,7 @@ def test_the_region_view_draws_its_states_inside_the_frame(demo_world, client):
 
 
 def test_the_page_does_not_make_a_browser_without_scripts_download_the_topojson(client):
-    html = client.get("/map/").content.decode()
+    html = client.get("/en/map/").content.decode()
     # no <link rel=preload>, no <link> at all to it: only map.js (in the JSON payload) asks
     assert not re.search(r"<link[^>]+world_110m", html)
     # and the box no longer says the map needs JavaScript: the SVG is the map
@@ -148,7 +148,7 @@ def test_the_page_does_not_make_a_browser_without_scripts_download_the_topojson(
 
 def test_the_server_map_stays_light(demo_world, client):
     # given: the world map as the map page sends it (195 states, titles, links)
-    svg = _svg_text(client.get("/map/").content.decode())
+    svg = _svg_text(client.get("/en/map/").content.decode())
     # then: well under the 60 KB gzipped target (docs/benchmarks.md has the figure)
     size = len(gzip.compress(svg.encode(), 9))
     assert size < 60_000, size

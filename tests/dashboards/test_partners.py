@@ -23,7 +23,7 @@ def _html(response) -> str:
 
 
 def _names(html: str) -> list[str]:
-    return re.findall(r'<h3><a href="/partners/[^"]+/">([^<]+)</a></h3>', html)
+    return re.findall(r'<h3><a href="/en/partners/[^"]+/">([^<]+)</a></h3>', html)
 
 
 @pytest.fixture
@@ -67,15 +67,15 @@ def test_directory_lists_only_published_partners_with_counts_and_pages(client, p
     total = Partner.objects.public().count()
     assert total == 29
     # when the directory is read
-    first = _html(client.get("/partners/"))
-    second = _html(client.get("/partners/?page=2"))
+    first = _html(client.get("/en/partners/"))
+    second = _html(client.get("/en/partners/?page=2"))
     # then 20 on the first page, the rest on the second, and the count says 29
     assert "29 partners" in first
     assert len(_names(first)) == 20 and len(_names(second)) == 9
     assert "Page 1 of 2" in first and 'rel="next"' in first
     assert "Zz Draft Partner" not in first + second
     # a page past the end is the last page, not an error
-    assert _names(_html(client.get("/partners/?page=99"))) == _names(second)
+    assert _names(_html(client.get("/en/partners/?page=99"))) == _names(second)
 
 
 @pytest.mark.parametrize(
@@ -92,38 +92,38 @@ def test_directory_lists_only_published_partners_with_counts_and_pages(client, p
 )
 def test_partner_filters(client, published, params, expected):
     # issue 11: filter by type, outcome, country, capability; search
-    html = _html(client.get("/partners/", params))
+    html = _html(client.get("/en/partners/", params))
     assert _names(html) == expected
     assert f"{len(expected)} partner" in html
 
 
 def test_filters_that_match_nothing_show_an_empty_state(client, published):
-    html = _html(client.get("/partners/", {"type": "industry", "country": "KEN"}))
+    html = _html(client.get("/en/partners/", {"type": "industry", "country": "KEN"}))
     assert _names(html) == []
     assert "No published partner matches these filters." in html
     assert "0 partners of 29 match" in html
 
 
 def test_unknown_filter_values_are_ignored_not_errors(client, published):
-    response = client.get("/partners/", {"type": "<x>", "country": "ZZZ", "outcome": "9"})
+    response = client.get("/en/partners/", {"type": "<x>", "country": "ZZZ", "outcome": "9"})
     assert response.status_code == 200
     assert "29 partners" in _html(response)
 
 
 def test_type_menu_counts_partners_matching_the_other_filters(client, published):
-    html = _html(client.get("/partners/", {"q": "zz"}))
+    html = _html(client.get("/en/partners/", {"q": "zz"}))
     assert ">Industry (1)</option>" in html
     assert ">Civil society (1)</option>" in html
     assert ">Donor (0)</option>" in html
 
 
 def test_partner_page_shows_support_places_endorsement_and_disclosure(client, published):
-    html = _html(client.get("/partners/zz-helpline-network/"))
+    html = _html(client.get("/en/partners/zz-helpline-network/"))
     assert "Endorses the pledge" in html
     assert "Child helpline" in html  # the MNR capability
-    assert 'href="/countries/KEN/"' in html and 'href="/countries/UGA/"' in html
+    assert 'href="/en/countries/KEN/"' in html and 'href="/en/countries/UGA/"' in html
     assert "Conflict-of-interest disclosure" not in html  # not an industry partner
-    tech = _html(client.get("/partners/zz-tech/"))
+    tech = _html(client.get("/en/partners/zz-tech/"))
     assert "Conflict-of-interest disclosure" in tech
     assert "Zz Tech sells moderation tools to platforms." in tech
     assert "Invited to endorse" in tech
@@ -131,25 +131,25 @@ def test_partner_page_shows_support_places_endorsement_and_disclosure(client, pu
 
 def test_draft_and_unknown_partners_are_not_found(client, published):
     # a draft partner, and a held industry partner, have no page and no card
-    for path in ["/partners/zz-draft/", "/partners/google/", "/embed/partners/zz-draft/"]:
+    for path in ["/en/partners/zz-draft/", "/en/partners/google/", "/en/embed/partners/zz-draft/"]:
         assert client.get(path).status_code == 404, path
 
 
 def test_the_card_may_be_framed_the_directory_may_not(client, published):
-    card = client.get("/embed/partners/zz-tech/")
+    card = client.get("/en/embed/partners/zz-tech/")
     assert card.status_code == 200
     assert "X-Frame-Options" not in card
     assert "frame-ancestors *" in card["Content-Security-Policy"]
     assert "Zz Tech" in _html(card)
-    page = client.get("/partners/zz-tech/")
+    page = client.get("/en/partners/zz-tech/")
     assert page["X-Frame-Options"] == "DENY"
-    assert "/embed/partners/zz-tech/" in _html(page)  # the embed code
+    assert "/en/embed/partners/zz-tech/" in _html(page)  # the embed code
 
 
 def test_country_page_links_its_partners_to_their_pages(client, published):
-    html = _html(client.get("/countries/UGA/"))
-    assert 'href="/partners/zz-helpline-network/"' in html
-    assert "Zz Draft Partner" not in _html(client.get("/countries/KEN/"))
+    html = _html(client.get("/en/countries/UGA/"))
+    assert 'href="/en/partners/zz-helpline-network/"' in html
+    assert "Zz Draft Partner" not in _html(client.get("/en/countries/KEN/"))
 
 
 def test_demo_links_between_partners_and_states_are_marked_as_demo(client, alice, bob):
@@ -161,17 +161,19 @@ def test_demo_links_between_partners_and_states_are_marked_as_demo(client, alice
         Partner.objects.public().filter(countries__isnull=False).values_list("slug", flat=True)[0]
     )
     # then the partner page and the directory say so
-    assert "Demo data: where partners work is invented" in _html(client.get(f"/partners/{slug}/"))
-    assert "Demo data: where partners work is invented" in _html(client.get("/partners/"))
+    assert "Demo data: where partners work is invented" in _html(
+        client.get(f"/en/partners/{slug}/")
+    )
+    assert "Demo data: where partners work is invented" in _html(client.get("/en/partners/"))
 
 
 def test_warm_partner_pages_make_no_query(client, published, django_assert_num_queries):
-    client.get("/partners/")  # builds the snapshot
+    client.get("/en/partners/")  # builds the snapshot
     for url in [
-        "/partners/",
-        "/partners/?type=industry",
-        "/partners/zz-tech/",
-        "/embed/partners/zz-tech/",
+        "/en/partners/",
+        "/en/partners/?type=industry",
+        "/en/partners/zz-tech/",
+        "/en/embed/partners/zz-tech/",
     ]:
         with django_assert_num_queries(0):
             assert client.get(url).status_code == 200, url

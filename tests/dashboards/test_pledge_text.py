@@ -40,7 +40,7 @@ def test_pledge_page_shows_the_newest_published_version(client):
     # given the reference data: version 1, published, a placeholder
     text = PledgeText.objects.public().get()
     # when
-    response = client.get("/pledge/")
+    response = client.get("/en/pledge/")
     # then
     html = _html(response)
     assert response.status_code == 200
@@ -51,20 +51,20 @@ def test_pledge_page_shows_the_newest_published_version(client):
         assert c.formal_text.replace("'", "&#x27;") in html
         assert c.child_text.replace("'", "&#x27;") in html
     assert 'class="clause-formal"' in html and 'class="clause-child"' in html
-    assert "/pledge/v/1/print/" in html
+    assert "/en/pledge/v/1/print/" in html
 
 
 def test_an_unpublished_version_is_invisible_on_every_public_page(client, draft):
     # when / then: not the current version, not in the list, its own URL is a 404
-    assert MARKER not in _html(client.get("/pledge/"))
-    assert client.get(f"/pledge/v/{draft.version}/").status_code == 404
-    assert client.get(f"/pledge/v/{draft.version}/print/").status_code == 404
+    assert MARKER not in _html(client.get("/en/pledge/"))
+    assert client.get(f"/en/pledge/v/{draft.version}/").status_code == 404
+    assert client.get(f"/en/pledge/v/{draft.version}/print/").status_code == 404
     # the same 404 as a version that does not exist: no leak of its existence
-    missing = client.get("/pledge/v/99/")
+    missing = client.get("/en/pledge/v/99/")
     assert missing.status_code == 404
-    assert _html(client.get(f"/pledge/v/{draft.version}/")) == _html(missing)
-    assert client.get(f"/pledge/compare/?from=1&to={draft.version}").status_code == 404
-    assert f"/pledge/v/{draft.version}/" not in _html(client.get("/pledge/"))
+    assert _html(client.get(f"/en/pledge/v/{draft.version}/")) == _html(missing)
+    assert client.get(f"/en/pledge/compare/?from=1&to={draft.version}").status_code == 404
+    assert f"/en/pledge/v/{draft.version}/" not in _html(client.get("/en/pledge/"))
     # the API and its list
     assert client.get(f"/api/v1/pledge-texts/{draft.version}/").status_code == 404
     listing = client.get("/api/v1/pledge-texts/").json()
@@ -76,21 +76,21 @@ def test_a_published_version_keeps_its_permanent_page(client, alice, bob):
     # given version 2 published
     v2 = publish(next_version(editor=alice, title="Second text", changelog="Clearer"), verifier=bob)
     # when
-    current = _html(client.get("/pledge/"))
-    old = client.get("/pledge/v/1/")
+    current = _html(client.get("/en/pledge/"))
+    old = client.get("/en/pledge/v/1/")
     # then: /pledge/ is version 2, version 1 is an earlier version with a link back
     assert "Second text" in current and "Clearer" in current
-    assert 'href="/pledge/v/1/"' in current
+    assert 'href="/en/pledge/v/1/"' in current
     assert old.status_code == 200
     assert "This is an earlier version." in _html(old)
-    assert client.get(f"/pledge/v/{v2.version}/").status_code == 200
-    assert "This is an earlier version." not in _html(client.get(f"/pledge/v/{v2.version}/"))
+    assert client.get(f"/en/pledge/v/{v2.version}/").status_code == 200
+    assert "This is an earlier version." not in _html(client.get(f"/en/pledge/v/{v2.version}/"))
     # the compare form offers both versions
     assert 'name="from"' in current and 'name="to"' in current
 
 
 def _diff(client, a, b) -> str:
-    response = client.get(f"/pledge/compare/?from={a}&to={b}")
+    response = client.get(f"/en/pledge/compare/?from={a}&to={b}")
     assert response.status_code == 200
     return _html(response)
 
@@ -165,17 +165,17 @@ def test_diff_shows_added_removed_and_moved_clauses(client, alice, bob):
 def test_compare_with_bad_parameters_is_a_clear_400(client, alice, bob):
     publish(next_version(editor=alice), verifier=bob)
     for query in ("", "?from=1", "?from=x&to=2", "?from=1&to=1", "?from=-1&to=2"):
-        response = client.get(f"/pledge/compare/{query}")
+        response = client.get(f"/en/pledge/compare/{query}")
         assert response.status_code == 400, query
         assert "Compare versions" in _html(response)
-    assert "Choose two different versions" in _html(client.get("/pledge/compare/?from=1&to=1"))
+    assert "Choose two different versions" in _html(client.get("/en/pledge/compare/?from=1&to=1"))
     # a well-formed number that is no published version is a 404, as on its own page
-    assert client.get("/pledge/compare/?from=1&to=7").status_code == 404
+    assert client.get("/en/pledge/compare/?from=1&to=7").status_code == 404
 
 
 def test_print_view_is_formal_then_child_friendly_without_the_site_chrome(client):
     # when
-    html = _html(client.get("/pledge/v/1/print/"))
+    html = _html(client.get("/en/pledge/v/1/print/"))
     # then
     assert 'class="site-header"' not in html and 'class="site-footer"' not in html
     assert html.index("Formal text") < html.index("Child-friendly text")
@@ -203,8 +203,8 @@ def test_translations_show_for_the_active_language_and_say_when_outdated(client,
     )
     publish(text, verifier=bob)
     # when
-    french = _html(client.get("/pledge/", HTTP_ACCEPT_LANGUAGE="fr"))
-    english = _html(client.get("/pledge/", HTTP_ACCEPT_LANGUAGE="en"))
+    french = _html(client.get("/fr/pledge/"))
+    english = _html(client.get("/en/pledge/", HTTP_ACCEPT_LANGUAGE="en"))
     # then
     assert "Nous nous engageons." in french and 'lang="fr"' in french
     assert "notice-outdated" in french
@@ -242,11 +242,11 @@ def test_country_page_links_the_version_pledged_to(client, alice, bob):
 
     (state,) = publish_states(n=1, author=alice, verifier=bob)
     # when
-    html = _html(client.get(f"/countries/{state.iso3}/"))
+    html = _html(client.get(f"/en/countries/{state.iso3}/"))
     # then
-    assert 'href="/pledge/v/1/"' in html
+    assert 'href="/en/pledge/v/1/"' in html
     assert "version 1 of the pledge text" in html
-    assert 'href="/pledge/"' in _html(client.get("/map/"))
+    assert 'href="/en/pledge/"' in _html(client.get("/en/map/"))
 
 
 @pytest.mark.parametrize(("clauses", "versions"), [(5, 1), (30, 4)])
@@ -263,7 +263,7 @@ def test_pledge_page_query_count_does_not_grow(
     # the children's influence on its clauses (one query, issue 10); the demo-data flag
     # (cached after the first page)
     with django_assert_num_queries(6):
-        response = client.get("/pledge/")
+        response = client.get("/en/pledge/")
     assert response.status_code == 200
     with django_assert_num_queries(5):
-        client.get(f"/pledge/v/{newest.version}/")
+        client.get(f"/en/pledge/v/{newest.version}/")

@@ -9,13 +9,21 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.translation import override
 
 from dashboards.pagecache import page_cache_clear
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC_HTML = ["/", "/map/", "/map/?region=Africa", "/countries/KEN/", "/embed/map/", "/data/"]
+PUBLIC_HTML = [
+    "/en/",
+    "/en/map/",
+    "/en/map/?region=Africa",
+    "/en/countries/KEN/",
+    "/en/embed/map/",
+    "/en/data/",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +46,10 @@ def test_anonymous_public_html_is_cacheable_with_an_etag_and_revalidates(client,
     assert "private" not in control and "no-store" not in control
     assert first["ETag"]
     vary = {v.strip().lower() for v in first["Vary"].split(",")}
-    assert {"accept-encoding", "accept-language", "cookie"} <= vary
+    assert {"accept-encoding", "cookie"} <= vary
+    # the language is in the URL (/fr/map/), so the page does not vary with Accept-Language
+    # (a CDN keeps one copy per URL), except an unprefixed page such as /exports/
+    assert "accept-language" not in vary or not url.startswith("/en/")
     assert not first.cookies
     # and a revalidation with its ETag is a 304 with no body
     again = client.get(url, headers={"if-none-match": first["ETag"]})
@@ -48,22 +59,27 @@ def test_anonymous_public_html_is_cacheable_with_an_etag_and_revalidates(client,
 
 
 def test_the_same_page_compressed_has_the_same_weak_etag(client):
-    plain = client.get("/map/")
-    gz = client.get("/map/", headers={"accept-encoding": "gzip"})
+    plain = client.get("/en/map/")
+    gz = client.get("/en/map/", headers={"accept-encoding": "gzip"})
     assert gz["Content-Encoding"] == "gzip"
     assert gz["ETag"] == plain["ETag"] and plain["ETag"].startswith("W/")
-    assert client.get("/map/", headers={"if-none-match": gz["ETag"]}).status_code == 304
+    assert client.get("/en/map/", headers={"if-none-match": gz["ETag"]}).status_code == 304
 
 
 def test_another_language_is_another_version(client):
-    english = client.get("/map/", headers={"accept-language": "en"})
-    french = client.get("/map/", headers={"accept-language": "fr"})
-    assert english["Content-Language"] != french["Content-Language"] or (
-        english["ETag"] != french["ETag"]
-    )
+    english = client.get(reverse("dashboards:map"))
+    with override("fr"):
+        french = client.get(reverse("dashboards:map"))
+    assert french["Content-Language"] == "fr" and english["Content-Language"] == "en"
+    assert english["ETag"] != french["ETag"]
+    # the URL says the language: Accept-Language does not change the page (nor its cache key)
+    again = client.get(reverse("dashboards:map"), headers={"accept-language": "fr"})
+    assert again["ETag"] == english["ETag"]
 
 
-@pytest.mark.parametrize("url", ["/", "/map/", "/countries/KEN/", "/data/", "/exports/"])
+@pytest.mark.parametrize(
+    "url", ["/en/", "/en/map/", "/en/countries/KEN/", "/en/data/", "/exports/"]
+)
 def test_signed_in_staff_get_private_no_store_pages(alice_client, url):
     response = alice_client.get(url)
     assert response.status_code == 200
@@ -73,7 +89,7 @@ def test_signed_in_staff_get_private_no_store_pages(alice_client, url):
 
 
 def test_unknown_state_shows_our_404_page(client):
-    response = client.get("/countries/XXX/")
+    response = client.get("/en/countries/XXX/")
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html and "No UN Member or observer State has this code." in html
@@ -81,7 +97,7 @@ def test_unknown_state_shows_our_404_page(client):
 
 
 @override_settings(DEBUG=True)
-@pytest.mark.parametrize("url", ["/countries/XXX/", "/no-such-page/"])
+@pytest.mark.parametrize("url", ["/en/countries/XXX/", "/no-such-page/"])
 def test_debug_mode_shows_our_404_page_not_djangos(client, url):
     # before: DEBUG=1 answered Django's technical 404 ("Using the URLconf defined in ...")
     response = client.get(url)
@@ -121,4 +137,4 @@ def test_readme_documents_site_url_and_a_cdn():
 def test_embed_snippet_uses_site_url(client, settings):
     settings.SITE_URL = "https://pledge.example.org"
     html = client.get(reverse("dashboards:map")).content.decode()
-    assert "https://pledge.example.org/embed/map/" in html
+    assert "https://pledge.example.org/en/embed/map/" in html

@@ -23,7 +23,7 @@ from tests.factories import country, event_kwargs
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ["/", "/map/", "/countries/KEN/", "/embed/map/", "/data/snapshot.json"]
+PUBLIC_PAGES = ["/en/", "/en/map/", "/en/countries/KEN/", "/en/embed/map/", "/data/snapshot.json"]
 
 
 def demo_data(*, times: int = 1) -> None:
@@ -89,12 +89,12 @@ def test_public_page_queries_do_not_grow_with_the_data_and_are_zero_when_warm(
     # events with sources, 13 the campaign's milestones, 14 verified progress reports
     # (issue 11), 15 whether demo data is loaded
     with django_assert_num_queries(15):
-        assert client.get("/map/").status_code == 200
+        assert client.get("/en/map/").status_code == 200
     # and every public page, warm, makes no query at all (not even for the session of an
     # anonymous visitor), rendered fresh or from the page cache
     from dashboards.pagecache import page_cache_clear
 
-    for url in [*PUBLIC_PAGES, "/map/?region=Asia&sort=status", "/map/states.csv"]:
+    for url in [*PUBLIC_PAGES, "/en/map/?region=Asia&sort=status", "/map/states.csv"]:
         for _ in range(2):
             with django_assert_num_queries(0):
                 response = client.get(url)
@@ -111,11 +111,11 @@ def test_warm_pages_do_not_touch_the_database_even_after_the_demo_flag_expires(
 
     from pledges.services import DEMO_CACHE_KEY
 
-    client.get("/")
+    client.get("/en/")
     cache.delete(DEMO_CACHE_KEY)
     # when / then: the page says what the snapshot says, without asking the database
     with django_assert_num_queries(0):
-        client.get("/countries/FRA/")
+        client.get("/en/countries/FRA/")
 
 
 # --- The snapshot: rebuilt on verification and only then; ETag and 304 -------------------
@@ -133,7 +133,7 @@ def test_snapshot_is_rebuilt_when_a_change_is_verified_and_only_then(
 
     monkeypatch.setattr(snapshot_module, "snapshot_build", counting_build)
     # given a warm snapshot
-    client.get("/map/")
+    client.get("/en/map/")
     assert len(builds) == 1
     # when an editor logs a change (a draft) and visitors keep reading
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,7 +144,7 @@ def test_snapshot_is_rebuilt_when_a_change_is_verified_and_only_then(
         client.get(url)
     # then nothing is rebuilt, and the draft is not public
     assert len(builds) == 1
-    page = client.get("/countries/KEN/").content.decode()
+    page = client.get("/en/countries/KEN/").content.decode()
     assert "Pledged" not in page.split("Public changelog")[0]
     # when a second person verifies it
     with django_capture_on_commit_callbacks(execute=True):
@@ -153,7 +153,7 @@ def test_snapshot_is_rebuilt_when_a_change_is_verified_and_only_then(
         )
     # then the snapshot is rebuilt once, and the pages show it
     assert len(builds) == 2
-    html = client.get("/countries/KEN/").content.decode()
+    html = client.get("/en/countries/KEN/").content.decode()
     assert 'status-pledged">Pledged' in html
     assert "Press release" in html and "https://example.org/source" in html
     assert "bob" not in html and "alice" not in html  # staff identities stay private
@@ -242,7 +242,7 @@ def test_database_down_public_pages_answer_from_the_last_good_copy(client, datab
 
 
 def test_map_page_has_the_table_summary_layers_and_embed_snippet(demo_world, client):
-    html = client.get("/map/").content.decode()
+    html = client.get("/en/map/").content.decode()
     assert html.count('<tr data-iso3="') == 195
     assert "of 193 UN Member States have pledged; the target is 100." in html
     for layer in ("pledge", "strategy", "partners"):
@@ -250,7 +250,7 @@ def test_map_page_has_the_table_summary_layers_and_embed_snippet(demo_world, cli
     assert html.count('<option value="mnr-') == 6  # one layer per MNR domain
     assert 'data-legend="pledge"' in html and "No information" in html
     assert "do not imply official endorsement or acceptance by the United Nations" in html
-    assert "/embed/map/" in html and "&lt;iframe" in html
+    assert "/en/embed/map/" in html and "&lt;iframe" in html
     payload = json.loads(html.split('id="world-map-data">')[1].split("</script>")[0])
     assert payload["config"]["showSendToCloud"] is False
     assert payload["config"]["displaylogo"] is False
@@ -267,17 +267,17 @@ def test_mnr_layers_are_per_domain_never_a_total(demo_world, client):
     data = json.loads(client.get("/data/snapshot.json").content)
     kenya = next(s for s in data["states"] if s["iso3"] == "KEN")
     assert set(kenya["coverage"]) == {d["key"] for d in data["domains"]}
-    html = client.get("/map/").content.decode()
+    html = client.get("/en/map/").content.decode()
     assert "never summed" in html or "never added up" in html
     assert "score" not in html.lower().replace("never summed into a score", "")
 
 
 def test_table_filters_and_sorts_without_javascript(demo_world, client):
-    europe = client.get("/map/", {"region": "Europe"}).content.decode()
+    europe = client.get("/en/map/", {"region": "Europe"}).content.decode()
     assert europe.count('<tr data-iso3="') == 43 + 1  # 43 Member States and the Holy See
-    search = client.get("/map/", {"q": "ken"}).content.decode()
+    search = client.get("/en/map/", {"q": "ken"}).content.decode()
     assert search.count('<tr data-iso3="') == 1 and 'data-iso3="KEN"' in search
-    by_status = client.get("/map/", {"sort": "status", "dir": "desc"}).content.decode()
+    by_status = client.get("/en/map/", {"sort": "status", "dir": "desc"}).content.decode()
     assert 'aria-sort="descending"' in by_status
     first = by_status.split('<tr data-iso3="')[1][:3]
     assert first in {s["iso3"] for s in _states_with_status(client, "no_information")}
@@ -289,10 +289,10 @@ def _states_with_status(client, status):
 
 
 def test_table_shows_the_map_as_it_was_on_a_date(demo_world, client):
-    before = client.get("/map/", {"at": "2025-01-01"}).content.decode()
+    before = client.get("/en/map/", {"at": "2025-01-01"}).content.decode()
     assert "0 of 193 UN Member States have pledged" in before
     assert "pledge status as it was on 2025-01-01" in before
-    bad = client.get("/map/", {"at": "yesterday"})
+    bad = client.get("/en/map/", {"at": "yesterday"})
     assert bad.status_code == 200 and "The date must look like" in bad.content.decode()
 
 
@@ -319,35 +319,35 @@ def test_table_downloads(demo_world, client, fmt):
 def test_country_page_shows_status_history_capabilities_strategy_partners(demo_world, client):
     data = json.loads(client.get("/data/snapshot.json").content)
     state = next(s for s in data["states"] if s["events"] and s["partners"])
-    html = client.get(f"/countries/{state['iso3']}/").content.decode()
+    html = client.get(f"/en/countries/{state['iso3']}/").content.decode()
     assert state["name"] in html
     assert "Public changelog" in html and state["events"][0]["source"]["url"] in html
     assert html.count('<th scope="row">') == 21  # every capability, grouped by domain
     assert "National strategy" in html and "Partners active here" in html
-    assert f"http://127.0.0.1:8000/countries/{state['iso3']}/" in html  # permalink
+    assert f"http://127.0.0.1:8000/en/countries/{state['iso3']}/" in html  # permalink
     assert 'id="share-text"' in html
 
 
 def test_country_page_unknown_code_is_404_and_lowercase_redirects(client):
-    assert client.get("/countries/XYZ/").status_code == 404
-    assert client.get("/countries/TWN/").status_code == 404  # not in the 195
-    response = client.get("/countries/ken/")
-    assert response.status_code == 301 and response["Location"] == "/countries/KEN/"
+    assert client.get("/en/countries/XYZ/").status_code == 404
+    assert client.get("/en/countries/TWN/").status_code == 404  # not in the 195
+    response = client.get("/en/countries/ken/")
+    assert response.status_code == 301 and response["Location"] == "/en/countries/KEN/"
 
 
 def test_only_the_embed_may_be_framed(client):
-    embed = client.get("/embed/map/")
+    embed = client.get("/en/embed/map/")
     assert "X-Frame-Options" not in embed
     assert "frame-ancestors *" in embed["Content-Security-Policy"]
     assert "do not imply official endorsement" in embed.content.decode()
-    for url in ("/", "/map/", "/countries/KEN/"):
+    for url in ("/en/", "/en/map/", "/en/countries/KEN/"):
         response = client.get(url)
         assert response["X-Frame-Options"] == "DENY"
         assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
 def test_home_shows_progress_charts_with_tables(demo_world, client):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     for chart in ("funnel", "over-time", "regions"):
         assert f'data-chart="{chart}"' in html
     assert html.count("Table of this chart") == 3

@@ -55,14 +55,14 @@ def test_the_map_page_search_uses_the_resolver(client):
     html = client.get(reverse("dashboards:map"), {"q": "UK"}).content.decode()
     # the table (the server-drawn map above it shows every state, as the map always did)
     table = html.split('id="states-table"', 1)[1].split("</table>", 1)[0]
-    assert "/countries/GBR/" in table
-    assert "/countries/UKR/" not in table
+    assert "/en/countries/GBR/" in table
+    assert "/en/countries/UKR/" not in table
 
 
 def test_every_public_page_has_a_labelled_search_in_its_header(client):
-    for url in ["/", "/map/", "/countries/KEN/", "/data/", "/exports/"]:
+    for url in ["/en/", "/en/map/", "/en/countries/KEN/", "/en/data/", "/exports/"]:
         html = client.get(url).content.decode()
         header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
         assert 'role="search"' in header, url
         assert '<label for="site-search-q">' in header and 'id="site-search-q"' in header, url
-        assert 'name="q"' in header and 'action="/map/"' in header, url
+        assert 'name="q"' in header and 'action="/en/map/"' in header, url

@@ -44,5 +44,5 @@ def test_the_browser_has_the_texts_to_update_the_count_and_caption(client):
 
 def test_apply_lands_on_the_results(client):
     html = client.get(reverse("dashboards:map")).content.decode()
-    assert 'action="/map/#states-heading"' in html
+    assert 'action="/en/map/#states-heading"' in html
     assert '<h2 id="states-heading" tabindex="-1">' in html

@@ -47,7 +47,7 @@ class Child:
         )
 
     def open_form(self) -> str:
-        with self.opener.open(f"{self.base}/draft/s/{self.token}/suggest/", timeout=60) as r:
+        with self.opener.open(f"{self.base}/en/draft/s/{self.token}/suggest/", timeout=60) as r:
             return CSRF_INPUT.search(r.read().decode()).group(1)
 
     def submit(self, csrf: str, text: str) -> int:
@@ -55,9 +55,9 @@ class Child:
             {"csrfmiddlewaretoken": csrf, "clause_key": "", "text": text}
         ).encode()
         request = urllib.request.Request(  # noqa: S310 - the live server, http only
-            f"{self.base}/draft/s/{self.token}/suggest/",
+            f"{self.base}/en/draft/s/{self.token}/suggest/",
             data=data,
-            headers={"Referer": f"{self.base}/draft/s/{self.token}/suggest/"},
+            headers={"Referer": f"{self.base}/en/draft/s/{self.token}/suggest/"},
         )
         try:
             with self.opener.open(request, timeout=60) as r:

@@ -31,9 +31,9 @@ def test_demo_session_is_idempotent_labelled_and_printed():
     code = session.join_code
     assert f"{code[:5]}-{code[5:]}" in out
     # the printed child link works and the page says it is a demo
-    link = re.search(r"(/draft/s/[^/\s]+/)", out).group(1)
+    link = re.search(r"(/en/draft/s/[^/\s]+/)", out).group(1)
     body = Client().get(link).content.decode()
     assert "Demo session" in body
     # the first run's link was replaced: only the newest link works
-    old = re.search(r"(/draft/s/[^/\s]+/)", first.getvalue()).group(1)
+    old = re.search(r"(/en/draft/s/[^/\s]+/)", first.getvalue()).group(1)
     assert Client().get(old).status_code == 404

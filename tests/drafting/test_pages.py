@@ -42,9 +42,11 @@ def world(session, fay):
 def test_join_wait_admit_write_flow(session, fay):
     # CH-01, CH-04: join with the code, wait, get let in, write
     client = Client()
-    page = client.get("/draft/join/?code=" + session.join_code)
+    page = client.get("/en/draft/join/?code=" + session.join_code)
     assert page.status_code == 200 and session.join_code in page.content.decode()
-    response = client.post("/draft/join/", {"code": services.join_code_display(session.join_code)})
+    response = client.post(
+        "/en/draft/join/", {"code": services.join_code_display(session.join_code)}
+    )
     assert response.status_code == 302
     home = response["Location"]
     waiting = client.get(home)
@@ -132,7 +134,7 @@ def test_a_double_submit_keeps_one_idea_and_the_text(world):
 def test_wrong_code_closed_session_removed_child_get_plain_messages(world, session, fay):
     # bad input: wrong code, closed session, removed participant
     client = Client()
-    wrong = client.post("/draft/join/", {"code": "WRONG-CODE1"})
+    wrong = client.post("/en/draft/join/", {"code": "WRONG-CODE1"})
     assert wrong.status_code == 400 and "could not find a session" in wrong.content.decode()
     assert 'value="WRONG-CODE1"' in wrong.content.decode()
     services.participant_remove(participant=world["b"], user=fay)
@@ -184,7 +186,7 @@ def test_child_pages_send_permissions_policy_set_only_csrf_cookie_load_nothing_t
 ):
     # CH-13
     client = Client()
-    urls = ["/draft/join/", *child_pages(world["token_a"], world["idea"].pk)]
+    urls = ["/en/draft/join/", *child_pages(world["token_a"], world["idea"].pk)]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -231,7 +233,7 @@ def test_each_child_page_weighs_under_30_kb_compressed(world, fay, session):
         services.suggestion_approve(suggestion=idea, user=fay)
     css = Path(finders.find("drafting/drafting.css")).read_bytes()
     client = Client()
-    for url in ["/draft/join/", *child_pages(world["token_a"], world["idea"].pk)]:
+    for url in ["/en/draft/join/", *child_pages(world["token_a"], world["idea"].pk)]:
         html = client.get(url).content
         assets = re.findall(rb'(?:src|href)="/static/([^"]+)"', html)
         assert assets == [b"drafting/drafting.css"], assets
@@ -291,5 +293,5 @@ def test_a_form_refused_by_the_csrf_check_gives_the_words_back(world):
 
 
 def test_a_staff_csrf_failure_is_djangos_own():
-    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {})
+    response = Client(enforce_csrf_checks=True).post("/en/accounts/login/", {})
     assert response.status_code == 403 and b"Please send it again" not in response.content

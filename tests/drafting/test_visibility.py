@@ -28,8 +28,8 @@ KINDS = (
     "Idea number {n} zqx my brother hits me",
 )
 PUBLIC_PATHS = (
-    "/",
-    "/pledge/",
+    "/en/",
+    "/en/pledge/",
     "/data/snapshot.json",
     "/api/v1/",
     "/api/v1/pledge-texts/",

@@ -28,7 +28,7 @@ def staff_in_role(db):
 
 def sign_in(client, user, *, password: str = DEFAULT_PASSWORD, code: str | None = None):
     """Sign in through allauth's real forms: password, then the TOTP code if asked."""
-    response = client.post("/accounts/login/", {"login": user.email, "password": password})
-    if response.status_code == 302 and response["Location"].startswith("/accounts/2fa/"):
+    response = client.post("/en/accounts/login/", {"login": user.email, "password": password})
+    if response.status_code == 302 and response["Location"].startswith("/en/accounts/2fa/"):
         response = client.post(response["Location"], {"code": code or totp_code()})
     return response

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_sign_in_uses_the_staff_templates_over_allauths(client):
     # staff/templates/account/login.html and allauth/layouts/base.html must win over the
     # templates allauth ships, although allauth comes first in INSTALLED_APPS.
-    html = client.get("/accounts/login/").content.decode()
+    html = client.get("/en/accounts/login/").content.decode()
     assert "Staff sign-in" in html
     assert "there is no public sign-up" in html
     assert "/static/staff/css/accounts.css" in html

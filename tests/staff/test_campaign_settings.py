@@ -184,12 +184,12 @@ def test_the_page_asks_to_confirm_a_target_below_the_pledged_count(admin):
     pledged(5)
     campaign = campaign_current()
     client = signed_in(admin)
-    page = client.get("/staff/campaign/")
+    page = client.get("/en/staff/campaign/")
     assert page.status_code == 200
     assert "Safer Internet Day" in page.content.decode()
     assert "confirm_below_pledged" not in page.content.decode()
     # when the admin enters a target of 3
-    response = client.post("/staff/campaign/", settings_form(campaign, target_states=3))
+    response = client.post("/en/staff/campaign/", settings_form(campaign, target_states=3))
     # then the page asks, with a checkbox, and nothing is proposed yet
     assert response.status_code == 200
     html = response.content.decode()
@@ -198,13 +198,13 @@ def test_the_page_asks_to_confirm_a_target_below_the_pledged_count(admin):
     assert not Revision.objects.exists()
     # ticked, the change is proposed (and the published target stays until verified)
     response = client.post(
-        "/staff/campaign/", settings_form(campaign, target_states=3, confirm_below_pledged="on")
+        "/en/staff/campaign/", settings_form(campaign, target_states=3, confirm_below_pledged="on")
     )
     assert response.status_code == 302
     assert Revision.objects.get().values == {"target_states": 3}
     campaign.refresh_from_db()
     assert campaign.target_states == 100
-    html = client.get("/staff/campaign/").content.decode()
+    html = client.get("/en/staff/campaign/").content.decode()
     assert "A change awaiting verification" in html
 
 
@@ -213,7 +213,7 @@ def test_the_page_proposes_actions_and_target_states(admin):
     client = signed_in(admin)
     kenya = Country.objects.get(iso3="KEN")
     response = client.post(
-        "/staff/campaign/",
+        "/en/staff/campaign/",
         settings_form(
             campaign, actions_2="Digital citizenship toolkit", target_countries=[kenya.pk]
         ),
@@ -228,14 +228,14 @@ def test_the_page_proposes_actions_and_target_states(admin):
 def test_the_page_adds_and_removes_a_milestone(admin):
     client = signed_in(admin)
     response = client.post(
-        "/staff/campaign/milestones/new/",
+        "/en/staff/campaign/milestones/new/",
         {"name": "Internet Governance Forum", "date": "2027-06-10", "kind": "un_event"},
     )
     assert response.status_code == 302
     milestone = Milestone.objects.get(name="Internet Governance Forum")
-    assert "Internet Governance Forum" in client.get("/staff/campaign/").content.decode()
+    assert "Internet Governance Forum" in client.get("/en/staff/campaign/").content.decode()
     response = client.post(
-        f"/staff/campaign/milestones/{milestone.pk}/remove/",
+        f"/en/staff/campaign/milestones/{milestone.pk}/remove/",
         {"lock_version": milestone.lock_version},
     )
     assert response.status_code == 302

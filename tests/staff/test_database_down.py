@@ -46,7 +46,12 @@ def test_a_signed_in_staff_member_gets_the_503_page_when_the_database_is_unreach
         raise OperationalError('connection to server at "db" failed: Connection refused')
 
     monkeypatch.setattr(BaseDatabaseWrapper, "cursor", unreachable)
-    for path in ["/admin/", "/admin/pledges/pledgeevent/add/", "/staff/invite/", "/accounts/2fa/"]:
+    for path in [
+        "/admin/",
+        "/admin/pledges/pledgeevent/add/",
+        "/en/staff/invite/",
+        "/en/accounts/2fa/",
+    ]:
         response = client.get(path)
         # then the page says so, without needing the database to say it
         assert response.status_code == 503, path

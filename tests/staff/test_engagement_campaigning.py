@@ -51,15 +51,15 @@ def test_filter_by_country_name_or_region(alice, alice_client):
     _engagement(alice, "CIV")
     _engagement(alice, "KEN")
     _engagement(alice, "FRA")
-    by_name = alice_client.get("/staff/engagements/", {"country": "Côte d'Ivoire"})
+    by_name = alice_client.get("/en/staff/engagements/", {"country": "Côte d'Ivoire"})
     assert [e.country_id for e in by_name.context["engagements"]] == ["CIV"]
-    by_part = alice_client.get("/staff/engagements/", {"country": "ivoire"})
+    by_part = alice_client.get("/en/staff/engagements/", {"country": "ivoire"})
     assert [e.country_id for e in by_part.context["engagements"]] == ["CIV"]
-    by_code = alice_client.get("/staff/engagements/", {"country": "ken"})
+    by_code = alice_client.get("/en/staff/engagements/", {"country": "ken"})
     assert [e.country_id for e in by_code.context["engagements"]] == ["KEN"]
-    africa = alice_client.get("/staff/engagements/", {"region": "Africa"})
+    africa = alice_client.get("/en/staff/engagements/", {"region": "Africa"})
     assert sorted(e.country_id for e in africa.context["engagements"]) == ["CIV", "KEN"]
-    nothing = alice_client.get("/staff/engagements/", {"region": "Oceania"})
+    nothing = alice_client.get("/en/staff/engagements/", {"region": "Oceania"})
     assert "No engagement matches these filters." in nothing.content.decode()
 
 
@@ -70,29 +70,29 @@ def test_a_stage_behind_the_registry_is_flagged_on_the_list_and_the_page(alice, 
     services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
     behind = _engagement(alice, "KEN", stage="in_dialogue")
     _engagement(alice, "FRA", stage="in_dialogue")
-    html = alice_client.get("/staff/engagements/").content.decode()
+    html = alice_client.get("/en/staff/engagements/").content.decode()
     assert html.count("Warning: the registry") == 1
     assert "the registry's verified status is “Pledged”" in html
-    page = alice_client.get(f"/staff/engagements/{behind.pk}/edit/").content.decode()
+    page = alice_client.get(f"/en/staff/engagements/{behind.pk}/edit/").content.decode()
     assert "records the pledge stage “In dialogue”" in page
 
 
 def test_engagement_pages_never_carry_the_public_verification_banner(alice, alice_client):
     engagement = _engagement(alice, "KEN")
     for url in [
-        "/staff/engagements/",
-        "/staff/engagements/new/",
-        f"/staff/engagements/{engagement.pk}/edit/",
+        "/en/staff/engagements/",
+        "/en/staff/engagements/new/",
+        f"/en/staff/engagements/{engagement.pk}/edit/",
     ]:
         html = alice_client.get(url).content.decode()
         assert PUBLIC_BANNER not in html, url
         assert "engagements are never public" in html, url
-    assert PUBLIC_BANNER in alice_client.get("/staff/").content.decode()
+    assert PUBLIC_BANNER in alice_client.get("/en/staff/").content.decode()
 
 
 def test_an_engagement_has_an_owner_and_a_follow_up_who_what_by_when(alice, alice_client, editor):
     response = alice_client.post(
-        "/staff/engagements/new/",
+        "/en/staff/engagements/new/",
         {
             "country": "KEN",
             "institution": "Ministry of ICT",
@@ -110,11 +110,11 @@ def test_an_engagement_has_an_owner_and_a_follow_up_who_what_by_when(alice, alic
 
     engagement = Engagement.objects.get()
     assert engagement.owner == engagement.follow_up_owner == editor
-    html = alice_client.get("/staff/engagements/").content.decode()
+    html = alice_client.get("/en/staff/engagements/").content.decode()
     assert f"{editor.get_username()}: Send the pledge text in French" in html
     # a date without saying what the follow-up is, is refused
     response = alice_client.post(
-        "/staff/engagements/new/",
+        "/en/staff/engagements/new/",
         {
             "country": "KEN",
             "institution": "Ministry",

@@ -37,13 +37,13 @@ def test_an_editor_logs_an_engagement_and_its_follow_up_shows_on_the_staff_home(
     alice_client, editor, bob_client
 ):
     # when
-    response = alice_client.post("/staff/engagements/new/", form())
+    response = alice_client.post("/en/staff/engagements/new/", form())
     # then
     assert response.status_code == 302
     engagement = Engagement.objects.get()
     assert (engagement.created_by, engagement.pledge_stage) == (editor, "intends_to_pledge")
     for client in (alice_client, bob_client):
-        home = client.get("/staff/").content.decode()
+        home = client.get("/en/staff/").content.decode()
         assert "Follow-ups due" in home and "Send the briefing note." in home
 
 
@@ -61,19 +61,19 @@ def test_overdue_and_done_follow_ups(editor, alice_client):
         **base, follow_up_due=TODAY - dt.timedelta(days=5), follow_up_done=True, next_step="Done"
     )
     engagement_create(**base, follow_up_due=TODAY + dt.timedelta(days=60), next_step="Later")
-    html = alice_client.get("/staff/").content.decode()
+    html = alice_client.get("/en/staff/").content.decode()
     assert "Overdue" in html and "overdue" in html
     assert "Done" not in html and "Later" not in html
 
 
 def test_a_contact_in_the_future_or_a_follow_up_before_it_is_refused(alice_client):
     response = alice_client.post(
-        "/staff/engagements/new/",
+        "/en/staff/engagements/new/",
         form(date=(TODAY + dt.timedelta(days=2)).isoformat()),
     )
     assert "in the future" in response.content.decode()
     response = alice_client.post(
-        "/staff/engagements/new/",
+        "/en/staff/engagements/new/",
         form(follow_up_due=(TODAY - dt.timedelta(days=30)).isoformat()),
     )
     assert "cannot be due before the contact" in response.content.decode()
@@ -81,13 +81,13 @@ def test_a_contact_in_the_future_or_a_follow_up_before_it_is_refused(alice_clien
 
 
 def test_engagements_are_staff_only_and_by_role(client, charlie, bob_client):
-    assert client.get("/staff/engagements/").status_code == 302
-    assert signed_in(charlie).get("/staff/engagements/").status_code == 403
+    assert client.get("/en/staff/engagements/").status_code == 302
+    assert signed_in(charlie).get("/en/staff/engagements/").status_code == 403
     facilitator = with_role(UserFactory(username="fay"), Role.FACILITATOR)
-    assert signed_in(facilitator).get("/staff/engagements/").status_code == 403
+    assert signed_in(facilitator).get("/en/staff/engagements/").status_code == 403
     # a verifier reads them but does not log them
-    assert bob_client.get("/staff/engagements/").status_code == 200
-    assert bob_client.post("/staff/engagements/new/", form()).status_code == 403
+    assert bob_client.get("/en/staff/engagements/").status_code == 200
+    assert bob_client.post("/en/staff/engagements/new/", form()).status_code == 403
 
 
 def test_two_staff_editing_one_engagement_the_second_save_is_refused(editor):
@@ -101,7 +101,7 @@ def test_two_staff_editing_one_engagement_the_second_save_is_refused(editor):
         channel="meeting",
         outcome="Positive.",
     )
-    url = f"/staff/engagements/{engagement.pk}/edit/"
+    url = f"/en/staff/engagements/{engagement.pk}/edit/"
     alice, dora_client = signed_in(editor), signed_in(dora)
     loaded = alice.get(url).context["form"]["lock_version"].value()
     assert dora_client.get(url).status_code == 200

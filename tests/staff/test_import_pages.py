@@ -19,8 +19,8 @@ def csv_bytes(*lines: str, bom: bool = False) -> bytes:
 
 
 def test_the_import_index_lists_every_kind_in_order(alice_client):
-    html = alice_client.get("/staff/imports/").content.decode()
-    positions = [html.index(f"/staff/imports/{key}/") for key in IMPORTERS]
+    html = alice_client.get("/en/staff/imports/").content.decode()
+    positions = [html.index(f"/en/staff/imports/{key}/") for key in IMPORTERS]
     assert list(IMPORTERS) == ["pledge-statuses", "capability-statuses", "partners"]
     assert positions == sorted(positions)
 
@@ -29,13 +29,13 @@ def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
     content = csv_bytes(HEADER, "Vietnam,pledged,2026-03-01,https://example.org/a,,,,", bom=True)
     upload = SimpleUploadedFile("statuses.csv", content, content_type="text/csv")
     # when: uploaded, a preview and nothing else
-    response = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload})
+    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload})
     html = response.content.decode()
     assert "No information → Pledged" in html and "Apply the import" in html
     assert not PledgeEvent.objects.exists()
     # when: applied
     sha = response.context["sha256"]
-    response = alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
+    response = alice_client.post("/en/staff/imports/pledge-statuses/apply/", {"sha256": sha})
     # then
     assert response.status_code == 302
     assert PledgeEvent.objects.get().pledge.country_id == "VNM"
@@ -43,31 +43,31 @@ def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
     assert event.user == editor
     assert event.detail["rows_applied"] == 1 and event.detail["filename"] == "statuses.csv"
     # and the staged file is gone: applying twice does nothing
-    again = alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
+    again = alice_client.post("/en/staff/imports/pledge-statuses/apply/", {"sha256": sha})
     assert again.status_code == 302 and PledgeEvent.objects.count() == 1
 
 
 def test_a_file_with_bad_rows_shows_them_and_cannot_be_applied(alice_client):
     content = csv_bytes(HEADER, "Narnia,pledged,2026-03-01,https://example.org/a,,,,")
     upload = SimpleUploadedFile("bad.csv", content, content_type="text/csv")
-    response = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload})
+    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload})
     html = response.content.decode()
     assert "Line 2" in html and "Unknown country" in html
     assert "Apply the import" not in html
     forged = alice_client.post(
-        "/staff/imports/pledge-statuses/apply/", {"sha256": response.context["sha256"]}
+        "/en/staff/imports/pledge-statuses/apply/", {"sha256": response.context["sha256"]}
     )
     assert forged.status_code == 400 and not PledgeEvent.objects.exists()
 
 
 def test_the_template_csv_downloads(alice_client):
-    response = alice_client.get("/staff/imports/partners/template.csv")
+    response = alice_client.get("/en/staff/imports/partners/template.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode("utf-8-sig").startswith("name,slug,type,")
 
 
 def test_a_verifier_cannot_import(bob_client):
-    assert bob_client.get("/staff/imports/").status_code == 403
+    assert bob_client.get("/en/staff/imports/").status_code == 403
 
 
 def test_a_workbook_with_two_sheets_is_imported_from_the_sheet_chosen(alice_client):
@@ -78,14 +78,14 @@ def test_a_workbook_with_two_sheets_is_imported_from_the_sheet_chosen(alice_clie
 
     def upload(**data):
         file = SimpleUploadedFile("regions.xlsx", content)
-        return alice_client.post("/staff/imports/pledge-statuses/", {"file": file, **data})
+        return alice_client.post("/en/staff/imports/pledge-statuses/", {"file": file, **data})
 
     refused = upload().content.decode()
     assert "data on 2 sheets (East, West)" in refused and "Apply the import" not in refused
     response = upload(sheet="West")
     assert "Ghana (GHA)" in response.content.decode()
     applied = alice_client.post(
-        "/staff/imports/pledge-statuses/apply/", {"sha256": response.context["sha256"]}
+        "/en/staff/imports/pledge-statuses/apply/", {"sha256": response.context["sha256"]}
     )
     assert applied.status_code == 302
     assert PledgeEvent.objects.get().pledge.country_id == "GHA"
@@ -108,14 +108,14 @@ def test_the_queue_filters_by_batch_and_a_batch_is_verified_record_by_record(
     other = csv_bytes(HEADER, "TZA,pledged,2026-03-01,https://example.org/c,,,,")
     for name, data in (("east.csv", content), ("other.csv", other)):
         upload = SimpleUploadedFile(name, data, content_type="text/csv")
-        sha = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload}).context[
+        sha = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}).context[
             "sha256"
         ]
-        alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
+        alice_client.post("/en/staff/imports/pledge-statuses/apply/", {"sha256": sha})
     batch = hashlib.sha256(content).hexdigest()
     assert PledgeEvent.objects.filter(import_batch=batch).count() == 2
     # the queue narrowed to the batch shows its two drafts, not the other file's
-    page = bob_client.get("/staff/review/", {"batch": batch})
+    page = bob_client.get("/en/staff/review/", {"batch": batch})
     assert [i.record.pledge.country_id for i in page.context["items"]] == ["KEN", "UGA"]
     assert len(page.context["batch_items"]) == 2
     assert "Verify this batch (2 changes)" in page.content.decode()
@@ -124,7 +124,7 @@ def test_the_queue_filters_by_batch_and_a_batch_is_verified_record_by_record(
     def listed(**query):
         return [
             (i.kind.key, i.record.pk)
-            for i in bob_client.get("/staff/review/", query).context["items"]
+            for i in bob_client.get("/en/staff/review/", query).context["items"]
         ]
 
     ours = {("pledge-event", e.pk) for e in PledgeEvent.objects.all()}
@@ -137,11 +137,11 @@ def test_the_queue_filters_by_batch_and_a_batch_is_verified_record_by_record(
         f"pledge-event:{i.record.pk}:{i.record.lock_version}" for i in page.context["batch_items"]
     ]
     # the importer cannot verify their own batch: nothing offered, a forged POST refused
-    assert alice_client.get("/staff/review/", {"batch": batch}).status_code == 403
-    alice_client.post("/staff/review/batch/verify/", {"batch": batch, "item": items})
+    assert alice_client.get("/en/staff/review/", {"batch": batch}).status_code == 403
+    alice_client.post("/en/staff/review/batch/verify/", {"batch": batch, "item": items})
     assert not PledgeEvent.objects.public().exists()
     # when the verifier verifies the batch
-    response = bob_client.post("/staff/review/batch/verify/", {"batch": batch, "item": items})
+    response = bob_client.post("/en/staff/review/batch/verify/", {"batch": batch, "item": items})
     assert response.status_code == 302
     verified = PledgeEvent.objects.public().filter(import_batch=batch)
     assert verified.count() == 2 and all(e.verified_by.username == "bob" for e in verified)
@@ -156,11 +156,13 @@ def test_a_stale_record_of_a_batch_is_not_verified(alice_client, bob_client):
 
     content = csv_bytes(HEADER, "KEN,pledged,2026-03-01,https://example.org/a,,,,")
     upload = SimpleUploadedFile("k.csv", content, content_type="text/csv")
-    sha = alice_client.post("/staff/imports/pledge-statuses/", {"file": upload}).context["sha256"]
-    alice_client.post("/staff/imports/pledge-statuses/apply/", {"sha256": sha})
+    sha = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}).context[
+        "sha256"
+    ]
+    alice_client.post("/en/staff/imports/pledge-statuses/apply/", {"sha256": sha})
     event = PledgeEvent.objects.get()
     batch = hashlib.sha256(content).hexdigest()
     stale = f"pledge-event:{event.pk}:{event.lock_version + 5}"
-    bob_client.post("/staff/review/batch/verify/", {"batch": batch, "item": [stale]})
+    bob_client.post("/en/staff/review/batch/verify/", {"batch": batch, "item": [stale]})
     event.refresh_from_db()
     assert event.review_state == "draft"

@@ -34,7 +34,7 @@ def test_an_admin_invites_a_verifier_who_gets_a_one_time_link(client, staff_in_r
     client.force_login(admin)
     # when they invite someone as a verifier
     response = client.post(
-        "/staff/invite/", {"email": "New.Verifier@Example.org", "role": Role.VERIFIER}
+        "/en/staff/invite/", {"email": "New.Verifier@Example.org", "role": Role.VERIFIER}
     )
     # then an account exists, in that role, that cannot sign in until a password is set
     assert response.status_code == 302
@@ -80,7 +80,7 @@ def test_there_is_no_public_sign_up(client):
     # AUTH-01
     # when someone tries to sign up
     response = client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {"email": "intruder@example.org", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD},
     )
     # then sign-up is closed and no account exists
@@ -90,8 +90,8 @@ def test_there_is_no_public_sign_up(client):
 
 def test_the_login_page_offers_no_sign_up_link(client):
     # AUTH-01
-    html = client.get("/accounts/login/").content.decode()
-    assert "/accounts/signup/" not in html
+    html = client.get("/en/accounts/login/").content.decode()
+    assert "/en/accounts/signup/" not in html
     assert "invitation" in html
 
 
@@ -122,7 +122,7 @@ def test_only_an_admin_may_open_the_invitation_page(client, staff_in_role):
     # given an editor
     client.force_login(staff_in_role(Role.EDITOR))
     # when they try to invite someone
-    response = client.post("/staff/invite/", {"email": "x@example.org", "role": Role.ADMIN})
+    response = client.post("/en/staff/invite/", {"email": "x@example.org", "role": Role.ADMIN})
     # then they are refused, nothing is created, and the refusal is logged
     assert response.status_code == 403
     assert not get_user_model().objects.filter(email="x@example.org").exists()

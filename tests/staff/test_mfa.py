@@ -24,25 +24,25 @@ def test_a_staff_member_without_an_authenticator_is_sent_to_set_one_up(client, s
     # given an editor who has not set up TOTP
     client.force_login(staff_in_role(Role.EDITOR, mfa=False))
     # when they open any staff page
-    for path in ["/admin/", "/admin/pledges/pledgeevent/", "/staff/invite/", "/"]:
+    for path in ["/admin/", "/admin/pledges/pledgeevent/", "/en/staff/invite/", "/en/"]:
         response = client.get(path)
         # then they are sent to the authenticator set-up first
         assert response.status_code == 302, path
-        assert response["Location"] == "/accounts/2fa/totp/activate/", path
+        assert response["Location"] == "/en/accounts/2fa/totp/activate/", path
 
 
 def test_the_set_up_sign_out_and_password_pages_stay_reachable(client, staff_in_role):
     # AUTH-02
     client.force_login(staff_in_role(Role.EDITOR, mfa=False))
     for path in [
-        "/accounts/2fa/",
-        "/accounts/2fa/totp/activate/",
-        "/accounts/logout/",
-        "/accounts/password/change/",
+        "/en/accounts/2fa/",
+        "/en/accounts/2fa/totp/activate/",
+        "/en/accounts/logout/",
+        "/en/accounts/password/change/",
     ]:
         response = client.get(path)
         assert response.status_code in (200, 302), path
-        assert response.get("Location") != "/accounts/2fa/totp/activate/", path
+        assert response.get("Location") != "/en/accounts/2fa/totp/activate/", path
 
 
 def test_with_totp_the_staff_member_gets_through(client, staff_in_role):
@@ -59,9 +59,11 @@ def test_with_totp_the_staff_member_gets_through(client, staff_in_role):
 def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(client, staff_in_role):
     # AUTH-02
     editor = staff_in_role(Role.EDITOR)
-    first = client.post("/accounts/login/", {"login": editor.email, "password": DEFAULT_PASSWORD})
-    assert first["Location"] == "/accounts/2fa/authenticate/"
-    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    first = client.post(
+        "/en/accounts/login/", {"login": editor.email, "password": DEFAULT_PASSWORD}
+    )
+    assert first["Location"] == "/en/accounts/2fa/authenticate/"
+    wrong = client.post("/en/accounts/2fa/authenticate/", {"code": "000000"})
     assert wrong.status_code == 200
     assert client.get("/admin/").status_code == 302  # not signed in
 
@@ -71,11 +73,11 @@ def test_setting_up_totp_in_the_browser_flow_lets_the_user_in(client, staff_in_r
     # given a new staff member who signed in with a password only
     editor = staff_in_role(Role.EDITOR, mfa=False)
     sign_in(client, editor)
-    assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"
+    assert client.get("/admin/")["Location"] == "/en/accounts/2fa/totp/activate/"
     # when they activate TOTP with the secret shown and a code from their app
-    page = client.get("/accounts/2fa/totp/activate/")
+    page = client.get("/en/accounts/2fa/totp/activate/")
     secret = page.context["form"].secret
-    done = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    done = client.post("/en/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     # then they are through, and the secret is stored encrypted
     assert done.status_code == 302
     assert client.get("/admin/").status_code == 200
@@ -126,7 +128,7 @@ def test_demo_mode_waives_mfa_for_the_demo_accounts_only(client, staff_in_role):
             client.logout()
         # a real account is not waived, even in demo mode
         sign_in(client, real_editor)
-        assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"
+        assert client.get("/admin/")["Location"] == "/en/accounts/2fa/totp/activate/"
 
 
 @pytest.mark.parametrize(
@@ -142,7 +144,7 @@ def test_production_never_waives_mfa_for_demo_accounts(client, flags):
     demo_users = demo_accounts_ensure(password="demo-pledge-2027")
     with override_settings(**flags):
         sign_in(client, demo_users["editor"], password="demo-pledge-2027")
-        assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"
+        assert client.get("/admin/")["Location"] == "/en/accounts/2fa/totp/activate/"
 
 
 def test_the_waiver_setting_is_off_whenever_debug_is_off():
@@ -185,5 +187,5 @@ def test_once_signed_in_the_mfa_check_costs_no_query(client, staff_in_role):
 
     sign_in(client, staff_in_role(Role.ADMIN))
     with CaptureQueriesContext(connection) as queries:
-        assert client.get("/staff/invite/").status_code == 200
+        assert client.get("/en/staff/invite/").status_code == 200
     assert not [q["sql"] for q in queries if "mfa_authenticator" in q["sql"]]

@@ -85,7 +85,7 @@ def test_the_review_page_of_a_partner_edit_says_who_when_why_and_what(
     )
     revision = Revision.objects.get()
     # when Bob opens his queue and the review page
-    queue = bob_client.get("/staff/review/").content.decode()
+    queue = bob_client.get("/en/staff/review/").content.decode()
     assert "Partner UNICEF: 2 fields changed" in queue
     url = reverse("staff:review_detail", args=["revision", revision.pk])
     assert url in queue
@@ -214,10 +214,10 @@ def test_a_bad_value_is_a_form_error_and_nothing_is_proposed(alice_client):
 
 
 def test_the_partner_list_searches_by_name_and_filters_by_type(bob_client):
-    response = bob_client.get("/staff/partners/", {"q": "unic"})
+    response = bob_client.get("/en/staff/partners/", {"q": "unic"})
     names = [row.partner.name for row in response.context["partners"]]
     assert names == ["UNICEF"]
-    response = bob_client.get("/staff/partners/", {"type": "donor"})
+    response = bob_client.get("/en/staff/partners/", {"type": "donor"})
     types = {row.partner.partner_type for row in response.context["partners"]}
     assert types == {"donor"}
     html = response.content.decode()

@@ -18,16 +18,16 @@ def draft() -> PledgeText:
 
 def post(client, text, **data):
     return client.post(
-        f"/staff/pledge-text/{text.version}/", {"lock_version": text.lock_version, **data}
+        f"/en/staff/pledge-text/{text.version}/", {"lock_version": text.lock_version, **data}
     )
 
 
 def test_an_editor_drafts_the_next_version_and_a_verifier_publishes_it(editor, verifier):
     alice, bob = signed_in(editor), signed_in(verifier)
-    page = alice.get("/staff/pledge-text/")
+    page = alice.get("/en/staff/pledge-text/")
     assert "Start the next version" in page.content.decode()
-    response = alice.post("/staff/pledge-text/new/")
-    assert response.status_code == 302 and response["Location"] == "/staff/pledge-text/2/"
+    response = alice.post("/en/staff/pledge-text/new/")
+    assert response.status_code == 302 and response["Location"] == "/en/staff/pledge-text/2/"
     text = draft()
     clause = text.clauses.get(number=2)
     response = post(
@@ -60,17 +60,17 @@ def test_an_editor_drafts_the_next_version_and_a_verifier_publishes_it(editor, v
         changelog="Simpler words; a clause on reporting.",
     )
     assert response.status_code == 302
-    edit = alice.get("/staff/pledge-text/2/").content.decode()
+    edit = alice.get("/en/staff/pledge-text/2/").content.decode()
     assert "Reading ease" in edit and "What changed since version 1" in edit
     assert "<ins>" in edit and "<del>" in edit
     # the verifier sees it in the queue, with the diff, and publishes it
-    queue = bob.get("/staff/review/").content.decode()
+    queue = bob.get("/en/staff/review/").content.decode()
     assert "Version 2" in queue
     text = draft()
-    review = bob.get(f"/staff/review/pledge-text/{text.pk}/").content.decode()
+    review = bob.get(f"/en/staff/review/pledge-text/{text.pk}/").content.decode()
     assert "What changed since version 1" in review and "Added" in review
     response = bob.post(
-        f"/staff/review/pledge-text/{text.pk}/",
+        f"/en/staff/review/pledge-text/{text.pk}/",
         {"decision": "verify", "lock_version": text.lock_version},
     )
     assert response.status_code == 302
@@ -85,12 +85,12 @@ def test_the_author_cannot_publish_their_own_version(editor, verifier):
 
     admin = with_role(UserFactory(username="ada"), "admin")
     client = signed_in(admin)
-    client.post("/staff/pledge-text/new/")
+    client.post("/en/staff/pledge-text/new/")
     text = draft()
-    review = client.get(f"/staff/review/pledge-text/{text.pk}/")
+    review = client.get(f"/en/staff/review/pledge-text/{text.pk}/")
     assert "you cannot verify or return it" in review.content.decode()
     response = client.post(
-        f"/staff/review/pledge-text/{text.pk}/",
+        f"/en/staff/review/pledge-text/{text.pk}/",
         {"decision": "verify", "lock_version": text.lock_version},
     )
     assert response.status_code == 403
@@ -100,7 +100,7 @@ def test_the_author_cannot_publish_their_own_version(editor, verifier):
 def test_a_published_version_shows_no_form_and_refuses_a_post(editor):
     alice = signed_in(editor)
     text = PledgeText.objects.get(version=1)
-    page = alice.get("/staff/pledge-text/1/").content.decode()
+    page = alice.get("/en/staff/pledge-text/1/").content.decode()
     assert "It can no longer be changed" in page and 'name="action"' not in page
     clause = text.clauses.first()
     response = post(
@@ -113,13 +113,13 @@ def test_a_published_version_shows_no_form_and_refuses_a_post(editor):
 
 def test_a_stale_edit_keeps_what_the_editor_typed(editor):
     alice = signed_in(editor)
-    alice.post("/staff/pledge-text/new/")
+    alice.post("/en/staff/pledge-text/new/")
     text = draft()
     clause = text.clauses.first()
     seen = text.lock_version
     post(alice, text, action="clause-move", clause=clause.pk, position="3")
     response = alice.post(
-        "/staff/pledge-text/2/",
+        "/en/staff/pledge-text/2/",
         {
             "lock_version": seen,
             "action": "clause-update",
@@ -135,7 +135,7 @@ def test_a_stale_edit_keeps_what_the_editor_typed(editor):
 
 def test_bad_input_is_a_clear_error(editor):
     alice = signed_in(editor)
-    alice.post("/staff/pledge-text/new/")
+    alice.post("/en/staff/pledge-text/new/")
     text = draft()
     response = post(alice, text, action="clause-add", formal_text="", child_text="x")
     assert response.status_code == 400 and "This field is required" in response.content.decode()
@@ -143,14 +143,14 @@ def test_bad_input_is_a_clear_error(editor):
     assert response.status_code == 400
     response = post(alice, text, action="clause-remove", clause="999999")
     assert response.status_code == 404
-    assert alice.get("/staff/pledge-text/99/").status_code == 404
+    assert alice.get("/en/staff/pledge-text/99/").status_code == 404
 
 
 def test_a_viewer_reads_but_cannot_change(viewer_client):
     client, _user = viewer_client
-    page = client.get("/staff/pledge-text/1/")
+    page = client.get("/en/staff/pledge-text/1/")
     assert page.status_code == 200 and 'name="action"' not in page.content.decode()
-    assert client.post("/staff/pledge-text/new/").status_code == 403
+    assert client.post("/en/staff/pledge-text/new/").status_code == 403
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_the_version_page_makes_the_same_queries_at_two_sizes(editor):
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert alice.get(f"/staff/pledge-text/{text.version}/").status_code == 200
+            assert alice.get(f"/en/staff/pledge-text/{text.version}/").status_code == 200
         return len(captured)
 
     queries()  # once to warm the caches a first request fills (the demo-data flag)

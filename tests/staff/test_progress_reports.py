@@ -65,7 +65,7 @@ def test_a_report_is_a_draft_until_a_second_person_verifies_it(kenya_pledged, al
     snapshot_refresh()  # (as the on-commit signal does)
     # then it is public on the country page
     assert ProgressReport.objects.public().count() == 1
-    html = client.get("/countries/KEN/").content.decode()
+    html = client.get("/en/countries/KEN/").content.decode()
     assert "First progress report" in html
     assert "Helpline funded." in html
 
@@ -82,7 +82,7 @@ def test_a_verifier_may_not_record_a_report(kenya_pledged, bob):
 
 def test_the_staff_form_records_a_draft_with_evidence(kenya_pledged, alice_client):
     response = alice_client.post(
-        "/staff/countries/KEN/reports/new/",
+        "/en/staff/countries/KEN/reports/new/",
         {"report_date": "2026-12-01", "title": "Report 2026", "source_url": "https://e.org/r"},
     )
     assert response.status_code == 302
@@ -90,7 +90,7 @@ def test_the_staff_form_records_a_draft_with_evidence(kenya_pledged, alice_clien
     assert (report.title, report.review_state) == ("Report 2026", ReviewState.DRAFT)
     # without evidence it is refused
     response = alice_client.post(
-        "/staff/countries/KEN/reports/new/", {"report_date": "2026-12-01", "title": "No source"}
+        "/en/staff/countries/KEN/reports/new/", {"report_date": "2026-12-01", "title": "No source"}
     )
     assert response.status_code == 200
     assert ProgressReport.objects.count() == 1
@@ -101,15 +101,15 @@ def test_overdue_on_the_staff_home_country_page_and_map_from_the_day_after(
 ):
     # on the due day: on time everywhere
     with _at(DUE):
-        assert "Reporting on time" in client.get("/countries/KEN/").content.decode()
+        assert "Reporting on time" in client.get("/en/countries/KEN/").content.decode()
         staff = signed_in(alice)
-        assert "No progress report is overdue." in staff.get("/staff/").content.decode()
+        assert "No progress report is overdue." in staff.get("/en/staff/").content.decode()
     # the day after: overdue everywhere
     with _at(DUE + dt.timedelta(days=1)):
-        html = client.get("/countries/KEN/").content.decode()
+        html = client.get("/en/countries/KEN/").content.decode()
         assert "Report overdue" in html and "1 day late" in html
-        home = signed_in(alice).get("/staff/").content.decode()
-        assert "Progress reports overdue" in home and 'href="/staff/countries/KEN/"' in home
+        home = signed_in(alice).get("/en/staff/").content.decode()
+        assert "Progress reports overdue" in home and 'href="/en/staff/countries/KEN/"' in home
         data = json.loads(snapshot_current().body)
         layer = public.layer_get(data, "reporting")
         assert public.state_category(public.state_get(data, "KEN"), layer)[0] == "overdue"
@@ -119,8 +119,8 @@ def test_overdue_on_the_staff_home_country_page_and_map_from_the_day_after(
     services.record_verify(record=report, user=bob, expected_lock_version=report.lock_version)
     snapshot_refresh()
     with _at(DUE + dt.timedelta(days=1)):
-        assert "Reporting on time" in client.get("/countries/KEN/").content.decode()
-        home = signed_in(alice).get("/staff/").content.decode()
+        assert "Reporting on time" in client.get("/en/countries/KEN/").content.decode()
+        home = signed_in(alice).get("/en/staff/").content.decode()
         assert "No progress report is overdue." in home
 
 
@@ -131,11 +131,11 @@ def test_the_schedule_comes_from_the_campaign_settings(kenya_pledged, client):
     campaign.save()
     snapshot_refresh()
     with _at(dt.date(2026, 9, 2)):
-        assert "Report overdue" in client.get("/countries/KEN/").content.decode()
+        assert "Report overdue" in client.get("/en/countries/KEN/").content.decode()
 
 
 def test_the_map_has_a_reporting_layer_with_a_legend(kenya_pledged, client):
-    html = client.get("/map/?layer=reporting").content.decode()
+    html = client.get("/en/map/?layer=reporting").content.decode()
     assert "Progress reports: on time or overdue" in html
     assert "Reporting on time" in html and "Report overdue" in html
 

@@ -100,7 +100,7 @@ def test_the_staff_home_of_a_verifier(django_assert_num_queries, workload, verif
     # (issue 11): the campaign, pledged states with their verified report counts, their
     # verified changes; SESSION_SAVE
     response = get_counted(
-        django_assert_num_queries, signed_in(verifier), "/staff/", REQUEST + 13 + SESSION_SAVE
+        django_assert_num_queries, signed_in(verifier), "/en/staff/", REQUEST + 13 + SESSION_SAVE
     )
     assert len(response.context["awaiting"].object_list) == min(25, 4 * size + 3)
 
@@ -113,7 +113,7 @@ def test_the_staff_home_of_an_editor(django_assert_num_queries, workload, editor
     # partners; 13-15 reports overdue: the campaign, pledged states with their verified
     # report counts, their verified changes; SESSION_SAVE
     response = get_counted(
-        django_assert_num_queries, signed_in(editor), "/staff/", REQUEST + 11 + SESSION_SAVE
+        django_assert_num_queries, signed_in(editor), "/en/staff/", REQUEST + 11 + SESSION_SAVE
     )
     assert response.context["my_drafts"].paginator.count == 4 * size + 1
 
@@ -126,14 +126,14 @@ def test_the_country_list(django_assert_num_queries, workload, verifier, size):
     # verified pledges; 7 the states; 8-11 open drafts per state: events, capability
     # statuses, strategies, revisions of pledges; SESSION_SAVE
     response = get_counted(
-        django_assert_num_queries, client, "/staff/countries/", REQUEST + 7 + SESSION_SAVE
+        django_assert_num_queries, client, "/en/staff/countries/", REQUEST + 7 + SESSION_SAVE
     )
     assert len(response.context["page"].rows) == 195
     # a search reads the states' names once more (12)
     response = get_counted(
         django_assert_num_queries,
         client,
-        "/staff/countries/",
+        "/en/staff/countries/",
         REQUEST + 8 + SESSION_SAVE,
         q="ivoire",
         drafts="1",
@@ -149,7 +149,7 @@ def test_the_review_queue(django_assert_num_queries, workload, verifier, size):
     response = get_counted(
         django_assert_num_queries,
         signed_in(verifier),
-        "/staff/review/",
+        "/en/staff/review/",
         REQUEST + 8 + SESSION_SAVE,
     )
     assert response.context["items"].paginator.count == 4 * size + 3
@@ -164,7 +164,7 @@ def test_the_engagement_list(django_assert_num_queries, workload, editor, size):
     response = get_counted(
         django_assert_num_queries,
         signed_in(editor),
-        "/staff/engagements/",
+        "/en/staff/engagements/",
         REQUEST + 4 + SESSION_SAVE,
     )
     assert len(response.context["engagements"]) == size
@@ -178,7 +178,7 @@ def test_the_partner_list(django_assert_num_queries, workload, verifier, size):
     response = get_counted(
         django_assert_num_queries,
         signed_in(verifier),
-        "/staff/partners/",
+        "/en/staff/partners/",
         REQUEST + 3 + SESSION_SAVE,
     )
     rows = response.context["partners"].object_list
@@ -193,7 +193,7 @@ def test_the_country_history(django_assert_num_queries, workload, verifier, size
     response = get_counted(
         django_assert_num_queries,
         signed_in(verifier),
-        "/staff/countries/KEN/history/",
+        "/en/staff/countries/KEN/history/",
         REQUEST + 5 + SESSION_SAVE,
     )
     assert len(response.context["entries"]) >= 3 * size

@@ -17,7 +17,7 @@ def test_five_failed_attempts_lock_the_account_even_for_the_right_password(clien
     # given an editor, and five wrong passwords for their address
     editor = staff_in_role(Role.EDITOR)
     for _ in range(5):
-        wrong = client.post("/accounts/login/", {"login": editor.email, "password": "not it"})
+        wrong = client.post("/en/accounts/login/", {"login": editor.email, "password": "not it"})
         assert wrong.status_code == 200
     # when the right password comes next
     response = sign_in(client, editor)
@@ -35,7 +35,7 @@ def test_five_failed_attempts_lock_the_account_even_for_the_right_password(clien
 def test_many_attempts_from_one_address_are_answered_429(client, staff_in_role):
     # AUTH-03: more than 30 sign-in posts a minute from one address
     statuses = [
-        client.post("/accounts/login/", {"login": f"x{i}@example.org", "password": "no"})
+        client.post("/en/accounts/login/", {"login": f"x{i}@example.org", "password": "no"})
         for i in range(31)
     ]
     assert statuses[-1].status_code == 429
@@ -59,7 +59,7 @@ def test_the_admin_login_redirects_to_allauth(client):
     # AUTH-03
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith("/en/accounts/login/")
     assert "next=/admin/" in response["Location"].replace("%2F", "/")
 
 

@@ -44,13 +44,13 @@ MATRIX = {
 HTTP = {
     "view the registry": ("get", "/admin/pledges/pledge/", 200),
     "read the pledge text": ("get", "/admin/pledges/pledgetext/", 200),
-    "log a pledge status change": ("get", "/staff/countries/KEN/pledge/new/", 200),
-    "record a capability status": ("get", "/staff/countries/KEN/capabilities/mnr-01/new/", 200),
+    "log a pledge status change": ("get", "/en/staff/countries/KEN/pledge/new/", 200),
+    "record a capability status": ("get", "/en/staff/countries/KEN/capabilities/mnr-01/new/", 200),
     "read the security log": ("get", "/admin/pledges/securityevent/", 200),
-    "invite staff": ("get", "/staff/invite/", 200),
+    "invite staff": ("get", "/en/staff/invite/", 200),
     "change staff accounts": ("get", "/admin/auth/user/", 200),
     "change the campaign": ("post", "/admin/campaign/campaign/{campaign}/change/", 200),
-    "remove a campaign milestone": ("get", "/staff/campaign/", 200),
+    "remove a campaign milestone": ("get", "/en/staff/campaign/", 200),
     "manage partners": ("get", "/admin/campaign/partner/add/", 200),
 }
 

@@ -30,29 +30,29 @@ def test_each_event_type_is_recorded_without_any_secret(client, staff_in_role):
     secrets_seen = {DEFAULT_PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, TEST_TOTP_SECRET}
 
     # a failed sign-in (identifier only)
-    client.post("/accounts/login/", {"login": editor.email, "password": WRONG_PASSWORD})
+    client.post("/en/accounts/login/", {"login": editor.email, "password": WRONG_PASSWORD})
     # a wrong TOTP code, then a sign-in with the right one
-    client.post("/accounts/login/", {"login": editor.email, "password": DEFAULT_PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": "123456"})
+    client.post("/en/accounts/login/", {"login": editor.email, "password": DEFAULT_PASSWORD})
+    client.post("/en/accounts/2fa/authenticate/", {"code": "123456"})
     code = totp_code()
     secrets_seen.add(code)
-    client.post("/accounts/2fa/authenticate/", {"code": code})
+    client.post("/en/accounts/2fa/authenticate/", {"code": code})
     # a permission denial on a staff page
-    assert client.get("/staff/invite/").status_code == 403
+    assert client.get("/en/staff/invite/").status_code == 403
     # a password change
     changed = client.post(
-        "/accounts/password/change/",
+        "/en/accounts/password/change/",
         {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert changed.status_code == 302
     # MFA changes: recovery codes generated, then TOTP removed (after re-authentication)
-    client.post("/accounts/reauthenticate/", {"password": NEW_PASSWORD})
-    client.post("/accounts/2fa/recovery-codes/generate/", {})
-    removed = client.post("/accounts/2fa/totp/deactivate/", {})
+    client.post("/en/accounts/reauthenticate/", {"password": NEW_PASSWORD})
+    client.post("/en/accounts/2fa/recovery-codes/generate/", {})
+    removed = client.post("/en/accounts/2fa/totp/deactivate/", {})
     assert removed.status_code == 302
     assert not Authenticator.objects.filter(user=editor, type="totp").exists()
     # sign-out
-    client.post("/accounts/logout/")
+    client.post("/en/accounts/logout/")
 
     kinds = list(SecurityEvent.objects.order_by("at", "pk").values_list("kind", flat=True))
     assert set(kinds) >= {
@@ -84,8 +84,8 @@ def test_an_invitation_key_never_reaches_the_log(client, staff_in_role):
     from django.core import mail
 
     client.force_login(staff_in_role(Role.ADMIN))
-    client.post("/staff/invite/", {"email": "new@example.org", "role": Role.VIEWER})
-    link = mail.outbox[0].body.split("/accounts/password/reset/key/")[1].split("/")[0]
+    client.post("/en/staff/invite/", {"email": "new@example.org", "role": Role.VIEWER})
+    link = mail.outbox[0].body.split("/en/accounts/password/reset/key/")[1].split("/")[0]
     key = link.split("-", 1)[1]
     assert key not in every_row_as_json()
 

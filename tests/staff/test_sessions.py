@@ -38,7 +38,7 @@ def test_a_session_ends_after_the_inactivity_timeout(staff_in_role):
         traveller.shift(idle + dt.timedelta(seconds=1))
         # then they must sign in again
         response = client.get("/admin/", follow=True)
-        assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+        assert response.redirect_chain[-1][0].startswith("/en/accounts/login/")
 
 
 def test_the_inactivity_timeout_is_eight_hours_and_counts_from_the_last_request():
@@ -64,7 +64,7 @@ def test_a_password_change_ends_the_other_sessions(staff_in_role):
     laptop, phone = _two_signed_in_browsers(editor)
     # when the password is changed on the laptop
     response = laptop.post(
-        "/accounts/password/change/",
+        "/en/accounts/password/change/",
         {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
@@ -78,15 +78,15 @@ def test_an_mfa_change_ends_the_other_sessions(staff_in_role, django_capture_on_
     editor = staff_in_role(Role.EDITOR)
     laptop, phone = _two_signed_in_browsers(editor)
     # when recovery codes are generated on the laptop (an MFA change)
-    laptop.post("/accounts/reauthenticate/", {"password": DEFAULT_PASSWORD})
+    laptop.post("/en/accounts/reauthenticate/", {"password": DEFAULT_PASSWORD})
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals on commit
-        response = laptop.post("/accounts/2fa/recovery-codes/generate/", {})
+        response = laptop.post("/en/accounts/2fa/recovery-codes/generate/", {})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=editor, type="recovery_codes").exists()
     # then the laptop stays signed in and the phone is signed out
     assert laptop.get("/admin/").status_code == 200
     phone_answer = phone.get("/admin/", follow=True)
-    assert phone_answer.redirect_chain[-1][0].startswith("/accounts/login/")
+    assert phone_answer.redirect_chain[-1][0].startswith("/en/accounts/login/")
 
 
 class RefusingEmailBackend:
@@ -110,7 +110,7 @@ def test_a_password_change_with_the_mail_server_down_succeeds_and_is_logged(
     sign_in(client, editor)
     # when
     response = client.post(
-        "/accounts/password/change/",
+        "/en/accounts/password/change/",
         {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     # then the change went through, the page answered, and both facts are logged

@@ -58,7 +58,7 @@ def test_the_dashboard_counts_stages_targets_queues_and_follow_ups(alice, bob):
 
 
 def test_the_dashboard_page_shows_its_tables(alice):
-    response = signed_in(alice).get("/staff/dashboard/")
+    response = signed_in(alice).get("/en/staff/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Pipeline by ladder stage and region" in html

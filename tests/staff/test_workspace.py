@@ -52,17 +52,17 @@ def pledge_form(**overrides):
 
 def test_the_workspace_is_for_signed_in_staff_only(client, charlie, alice_client):
     # when / then: anonymous visitors are sent to sign in
-    response = client.get("/staff/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = client.get("/en/staff/")
+    assert response.status_code == 302 and "/en/accounts/login/" in response["Location"]
     # a signed-in non-staff user is refused
-    assert signed_in(charlie).get("/staff/").status_code == 403
+    assert signed_in(charlie).get("/en/staff/").status_code == 403
     # staff get in
-    assert alice_client.get("/staff/").status_code == 200
+    assert alice_client.get("/en/staff/").status_code == 200
 
 
 def test_a_viewer_cannot_record_changes(db):
     viewer = with_role(UserFactory(username="vera"), Role.VIEWER)
-    response = signed_in(viewer).post("/staff/countries/KEN/pledge/new/", pledge_form())
+    response = signed_in(viewer).post("/en/staff/countries/KEN/pledge/new/", pledge_form())
     assert response.status_code == 403
     assert not PledgeEvent.objects.exists()
 
@@ -72,7 +72,7 @@ def test_a_viewer_cannot_record_changes(db):
 
 def test_an_editor_records_a_pledge_change_as_a_draft(alice_client, editor, verifier):
     # when
-    response = alice_client.post("/staff/countries/KEN/pledge/new/", pledge_form())
+    response = alice_client.post("/en/staff/countries/KEN/pledge/new/", pledge_form())
     # then
     assert response.status_code == 302
     event = PledgeEvent.objects.get()
@@ -80,16 +80,16 @@ def test_an_editor_records_a_pledge_change_as_a_draft(alice_client, editor, veri
     assert not Pledge.objects.public().exists()
     assert event.history.first().history_change_reason == "Announced at the launch"
     # and it waits for the verifier, not for its author
-    bob_home = signed_in(verifier).get("/staff/").content.decode()
+    bob_home = signed_in(verifier).get("/en/staff/").content.decode()
     assert "Kenya: No information → Pledged" in bob_home
-    alice_home = alice_client.get("/staff/").content.decode()
+    alice_home = alice_client.get("/en/staff/").content.decode()
     assert "My drafts" in alice_home and "Kenya: No information → Pledged" in alice_home
 
 
 def test_evidence_can_be_an_uploaded_pdf(alice_client):
     document = SimpleUploadedFile("decision.pdf", PDF, content_type="application/pdf")
     response = alice_client.post(
-        "/staff/countries/KEN/pledge/new/",
+        "/en/staff/countries/KEN/pledge/new/",
         pledge_form(source_url="", source_document=document),
     )
     assert response.status_code == 302
@@ -109,7 +109,7 @@ def test_evidence_type_is_checked_by_content_not_name(alice_client, name, conten
     # SEC-05
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
     response = alice_client.post(
-        "/staff/countries/KEN/pledge/new/", pledge_form(source_url="", source_document=upload)
+        "/en/staff/countries/KEN/pledge/new/", pledge_form(source_url="", source_document=upload)
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -121,7 +121,7 @@ def test_evidence_larger_than_the_limit_is_refused(alice_client, settings):
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 1024
     upload = SimpleUploadedFile("big.pdf", PDF + b"0" * 2048, content_type="application/pdf")
     response = alice_client.post(
-        "/staff/countries/KEN/pledge/new/", pledge_form(source_url="", source_document=upload)
+        "/en/staff/countries/KEN/pledge/new/", pledge_form(source_url="", source_document=upload)
     )
     assert "the limit is" in response.content.decode()
     assert not PledgeEvent.objects.exists()
@@ -130,7 +130,7 @@ def test_evidence_larger_than_the_limit_is_refused(alice_client, settings):
 def test_a_change_needs_a_source_and_no_future_date(alice_client):
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     response = alice_client.post(
-        "/staff/countries/KEN/pledge/new/", pledge_form(source_url="", event_date=tomorrow)
+        "/en/staff/countries/KEN/pledge/new/", pledge_form(source_url="", event_date=tomorrow)
     )
     html = response.content.decode()
     assert "Give a source link or upload a document." in html
@@ -141,11 +141,11 @@ def test_a_change_needs_a_source_and_no_future_date(alice_client):
 def test_an_editor_updates_a_capability_and_the_strategy(alice_client):
     # when
     r1 = alice_client.post(
-        "/staff/countries/KEN/capabilities/mnr-11/new/",
+        "/en/staff/countries/KEN/capabilities/mnr-11/new/",
         {"status": "in_place", "source_url": "https://example.org/helpline"},
     )
     r2 = alice_client.post(
-        "/staff/countries/KEN/strategy/new/",
+        "/en/staff/countries/KEN/strategy/new/",
         {
             "status": "adopted",
             "title": "National child online protection strategy",
@@ -164,7 +164,7 @@ def test_an_editor_updates_a_capability_and_the_strategy(alice_client):
 
 
 def test_a_verifier_verifies_and_the_change_becomes_public(alice_client, bob_client, verifier):
-    alice_client.post("/staff/countries/KEN/pledge/new/", pledge_form())
+    alice_client.post("/en/staff/countries/KEN/pledge/new/", pledge_form())
     event = PledgeEvent.objects.get()
     url = reverse("staff:review_detail", args=["pledge-event", event.pk])
     # when
@@ -183,7 +183,7 @@ def test_the_author_cannot_verify_their_own_change(alice):
     # given an admin (who may verify) logs a change
     admin = with_role(alice, Role.ADMIN)
     client = signed_in(admin)
-    client.post("/staff/countries/KEN/pledge/new/", pledge_form())
+    client.post("/en/staff/countries/KEN/pledge/new/", pledge_form())
     event = PledgeEvent.objects.get()
     url = reverse("staff:review_detail", args=["pledge-event", event.pk])
     # then the review page says so, and a forged POST is refused
@@ -193,17 +193,17 @@ def test_the_author_cannot_verify_their_own_change(alice):
     assert "a different person must verify it" in response.content.decode()
     assert not PledgeEvent.objects.public().exists()
     # and their own change is not in their verification queue
-    assert "Kenya" not in client.get("/staff/review/").content.decode()
+    assert "Kenya" not in client.get("/en/staff/review/").content.decode()
 
 
 def test_an_editor_has_no_verification_queue(alice_client):
-    assert alice_client.get("/staff/review/").status_code == 403
+    assert alice_client.get("/en/staff/review/").status_code == 403
 
 
 def test_a_returned_change_goes_back_to_the_author_with_the_comment(
     alice_client, bob_client, verifier
 ):
-    alice_client.post("/staff/countries/KEN/pledge/new/", pledge_form())
+    alice_client.post("/en/staff/countries/KEN/pledge/new/", pledge_form())
     event = PledgeEvent.objects.get()
     url = reverse("staff:review_detail", args=["pledge-event", event.pk])
     # a return needs a comment
@@ -214,7 +214,7 @@ def test_a_returned_change_goes_back_to_the_author_with_the_comment(
     # then
     event.refresh_from_db()
     assert (event.review_state, event.review_comment) == ("returned", "Link is dead.")
-    home = alice_client.get("/staff/").content.decode()
+    home = alice_client.get("/en/staff/").content.decode()
     assert "Link is dead." in home
     assert SecurityEvent.objects.filter(kind="returned", user=verifier).count() == 1
     # and the author revises it: it is a draft again
@@ -342,14 +342,14 @@ def test_the_public_changelog_makes_three_queries(
 
 
 def test_the_country_history_says_who_when_before_after_and_why(alice_client, bob_client):
-    alice_client.post("/staff/countries/KEN/pledge/new/", pledge_form())
+    alice_client.post("/en/staff/countries/KEN/pledge/new/", pledge_form())
     event = PledgeEvent.objects.get()
     bob_client.post(
         reverse("staff:review_detail", args=["pledge-event", event.pk]),
         {"decision": "verify", "lock_version": 1},
     )
     # when
-    response = alice_client.get("/staff/countries/KEN/history/")
+    response = alice_client.get("/en/staff/countries/KEN/history/")
     # then
     entries = response.context["entries"]
     whos = {e.who for e in entries}
@@ -373,7 +373,7 @@ def test_the_country_workspace_shows_drafts_and_the_changelog(alice_client, edit
     services.pledge_event_create(
         country=country("KEN"), user=editor, **event_kwargs(to_status="pledged")
     )
-    html = alice_client.get("/staff/countries/KEN/").content.decode()
+    html = alice_client.get("/en/staff/countries/KEN/").content.decode()
     assert "Open change:" in html and "Pledged" in html
     assert "Public changelog" in html and "https://example.org/source" in html
     assert html.count("/capabilities/mnr-") == 21

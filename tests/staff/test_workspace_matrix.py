@@ -440,7 +440,7 @@ def test_every_staff_url_answers_a_get_as_the_table_says(client, role):
             status, location = call(client, "get", path)
             # then
             want = expected(GET_ALLOWED, pattern.name, role)
-            if status != want or (want == 302 and not location.startswith("/accounts/login/")):
+            if status != want or (want == 302 and not location.startswith("/en/accounts/login/")):
                 wrong.append(f"GET {path}: {status}, expected {want}")
     assert not wrong, "\n".join(wrong)
 

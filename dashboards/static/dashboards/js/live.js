@@ -109,8 +109,9 @@
     var li = document.createElement('li');
     li.setAttribute('data-key', pledge.iso3 + '|' + pledge.verified);
     var link = document.createElement('a');
-    link.href = (labels.country_url || '/countries/XXX/').replace('XXX', pledge.iso3);
-    link.textContent = pledge.name;
+    link.href = labels.country_url.replace('XXX', pledge.iso3);
+    // live.json names states in English; the page's own language names them (issue 14)
+    link.textContent = (labels.names || {})[pledge.iso3] || pledge.name;
     li.appendChild(link);
     li.appendChild(document.createTextNode(' — '));
     var status = document.createElement('span');
