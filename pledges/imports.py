@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -108,14 +109,28 @@ def country_resolve(text: str, index: dict[str, Country | None]) -> Country:
     return country
 
 
+def _choice_key(text: str) -> str:
+    return name_key(text).replace(" ", "_")
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_keys(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for value, label in choices:
+        keys.setdefault(_choice_key(value), value)
+        keys.setdefault(_choice_key(label), value)
+    return keys
+
+
 def choice_resolve(text: str, choices, *, what: str) -> str:
     """A choice by its value or its English label, case- and accent-insensitively."""
-    key = name_key(text).replace(" ", "_")
+    key = _choice_key(text)
     if not key:
         raise ValidationError(_("The %(what)s is missing.") % {"what": what})
-    for value, label in choices:
-        if key in {name_key(value).replace(" ", "_"), name_key(str(label)).replace(" ", "_")}:
-            return value
+    # The keys of the choices once per language, not for every row.
+    value = _choice_keys(tuple((value, str(label)) for value, label in choices)).get(key)
+    if value is not None:
+        return value
     raise ValidationError(
         _("Unknown %(what)s '%(text)s': use one of %(values)s.")
         % {"what": what, "text": text, "values": ", ".join(v for v, _label in choices)}
