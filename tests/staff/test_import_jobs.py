@@ -80,8 +80,8 @@ def test_the_file_is_staged_once_by_its_sha256_and_never_in_the_session(alice_cl
     assert ImportFile.objects.get().sha256 == hashlib.sha256(content).hexdigest()
     assert ImportJob.objects.count() == 2
     assert first.status_code == second.status_code == 302
-    assert all("import" not in key for key in alice_client.session)
-    assert len(alice_client.session.encode(dict(alice_client.session))) < 2000
+    assert all("import" not in key for key, _value in alice_client.session.items())
+    assert len(repr(dict(alice_client.session.items()))) < 2000
 
 
 def test_the_job_page_shows_the_preview_and_survives_a_reload(alice_client):
@@ -228,9 +228,16 @@ def test_a_change_between_the_plan_and_the_write_is_planned_again(alice, monkeyp
 # --- Through the database backend and a real worker run -----------------------------------------
 
 
-def test_the_database_backend_queues_the_job_and_the_worker_runs_it(alice_client, settings):
+def test_the_database_backend_queues_the_job_and_the_worker_runs_it(
+    alice_client, settings, monkeypatch
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
+
+    # The worker closes connections it thinks are old, as a long-running process should;
+    # here that would be the test's own connection, inside its transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     content = capability_csv(2, 2)
     location = upload(alice_client, "capability-statuses", content)["Location"]
@@ -268,10 +275,10 @@ def queries_of(run) -> int:
 def test_capability_import_queries_do_not_grow_with_the_rows(alice, kind):
     """21 rows or 210: the same queries, but for the INSERTs' batches. Preview: the state
     index, the capabilities, the current and the pending statuses (4). Apply: the same
-    twice, outside and inside the transaction (8), the user's permissions (2, then
-    cached), 4 savepoints, the security log (1), and the INSERTs of records and of history
-    rows: one each per chunk of 500 rows on PostgreSQL; on SQLite Django splits them to
-    stay under 999 parameters, one per about 45 rows (about 10 queries per row before)."""
+    twice, outside and inside the transaction (8), 4 savepoints, the security log (1), and
+    the INSERTs of records and of history rows: one each per chunk of 500 rows on
+    PostgreSQL; on SQLite Django splits them to stay under 999 parameters, one per about
+    45 rows (about 10 queries per row before)."""
 
     def run(states):
         content = capability_csv(states, 21)
@@ -281,6 +288,7 @@ def test_capability_import_queries_do_not_grow_with_the_rows(alice, kind):
             importer=CAPABILITIES, content=content, filename="f", user=alice
         )
 
+    alice.get_all_permissions()  # the user's permissions are cached: not per import
     small = queries_of(run(1))
     CapabilityStatus.objects.all().delete()
     CapabilityStatus.history.all().delete()
@@ -289,7 +297,7 @@ def test_capability_import_queries_do_not_grow_with_the_rows(alice, kind):
         assert large == small, (small, large)
     else:
         assert large - small <= (210 - 21) // 25, (small, large)
-    assert small <= (4 if kind == "preview" else 17)
+    assert small <= (4 if kind == "preview" else 15)
 
 
 def test_pledge_status_preview_queries_do_not_grow_with_the_rows(alice):
