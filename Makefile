@@ -85,7 +85,7 @@ clean: ## Remove the virtualenv, node_modules, built assets and the demo databas
 BENCH_PORT ?= 8000
 NGINX_PORT ?= 8010
 
-.PHONY: serve bench bench-import bench-drafting
+.PHONY: serve bench bench-import bench-import-compare bench-drafting
 
 serve: $(STAMP) $(ASSETS_STAMP) ## Serve with production settings (DEBUG=0, granian) and the background worker at http://$(HOST):$(PORT)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
@@ -97,6 +97,9 @@ bench: $(STAMP) $(ASSETS_STAMP) ## Load-test the public pages (wrk) against ngin
 bench-import: $(STAMP) ## Time preview and apply of a 195 x 21 capability import (throwaway SQLite unless BENCH_DATABASE_URL)
 	rm -f var/bench-import.sqlite3 && mkdir -p var
 	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(VENV)/bin/python scripts/bench_import.py
+
+bench-import-compare: $(STAMP) ## bench-import on this checkout and on BEFORE_REF (main) in a temporary worktree, same run
+	scripts/bench_import_compare.sh
 
 bench-drafting: $(STAMP) ## 200 children in 5 sessions read and submit for 60 s (throwaway SQLite unless BENCH_DATABASE_URL)
 	rm -f var/bench-drafting.sqlite3* && mkdir -p var
