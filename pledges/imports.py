@@ -258,7 +258,14 @@ class Importer:
     def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         raise NotImplementedError
 
-    def apply_rows(self, *, rows: list[RowPlan], user, filename: str, batch: str) -> None:
+    def prepare_rows(self, *, rows: list[RowPlan], user, filename: str, batch: str) -> Any:
+        """Work that needs no write, done before the import's transaction (an importer with
+        a bulk service builds and validates its records here); given to apply_rows."""
+        return None
+
+    def apply_rows(
+        self, *, rows: list[RowPlan], user, filename: str, batch: str, prepared: Any = None
+    ) -> None:
         """Apply the planned rows, inside the import's transaction: one by one here; an
         importer with a bulk service overrides it."""
         for row in rows:
@@ -388,6 +395,9 @@ def import_apply(
     if not plan.ok:
         raise ImportRejected(plan)
     planned_state = importer.context_state(plan_context(plan))
+    batch = hashlib.sha256(content).hexdigest()
+    rows = {"rows": plan.to_apply, "user": user, "filename": filename, "batch": batch}
+    prepared = importer.prepare_rows(**rows)
     with transaction.atomic():
         context = importer.context()
         if importer.context_state(context) != planned_state:
@@ -400,8 +410,9 @@ def import_apply(
             )
             if not plan.ok:
                 raise ImportRejected(plan)
-        batch = hashlib.sha256(content).hexdigest()
-        importer.apply_rows(rows=plan.to_apply, user=user, filename=filename, batch=batch)
+            rows["rows"] = plan.to_apply
+            prepared = importer.prepare_rows(**rows)
+        importer.apply_rows(**rows, prepared=prepared)
         security_event_log(
             kind=SecurityEventKind.IMPORT,
             user=user,
@@ -864,9 +875,10 @@ class CapabilityStatusImporter(Importer):
         row.payload = {"country": country, "capability": capability, "status": status, **evidence}
         return row
 
-    def apply_rows(self, *, rows: list[RowPlan], user, filename: str, batch: str) -> None:
-        # The bulk twin of capability_status_create: a few queries for the whole file.
-        services.capability_statuses_import(
+    def prepare_rows(self, *, rows: list[RowPlan], user, filename: str, batch: str) -> Any:
+        # The bulk twin of capability_status_create: built and validated here, outside the
+        # transaction; saved in a few queries for the whole file by apply_rows.
+        return services.capability_statuses_build(
             user=user,
             rows=[
                 {
@@ -878,6 +890,11 @@ class CapabilityStatusImporter(Importer):
             ],
             import_batch=batch,
         )
+
+    def apply_rows(
+        self, *, rows: list[RowPlan], user, filename: str, batch: str, prepared: Any = None
+    ) -> None:
+        services.capability_statuses_import(user=user, records=prepared)
 
     def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         services.capability_status_create(

@@ -532,12 +532,13 @@ def _fk_names(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.is_relation]
 
 
-def capability_statuses_import(
-    *, user, rows: list[dict[str, Any]], import_batch: str, progress=None
+def capability_statuses_build(
+    *, user, rows: list[dict[str, Any]], import_batch: str
 ) -> list[CapabilityStatus]:
-    """Log many capability statuses as drafts at once, for an import: the records, checks
-    and history rows that capability_status_create writes, in a few queries instead of
-    about ten per row.
+    """Build and validate many capability statuses as drafts, for an import (no writes:
+    capability_statuses_import saves them). The records, checks and history that
+    capability_statuses_create makes, in a few queries for the whole file instead of about
+    ten per row.
 
     Each row is the keyword arguments of capability_status_create (its `reason` included).
     The permission is checked once (it is the same user); each record is validated with
@@ -545,7 +546,8 @@ def capability_statuses_import(
     the foreign keys are objects the importer already resolved in bulk, and the review
     constraints (a draft is never current nor verified) and the status/evidence check
     constraints are enforced by the database on insert, where a violation rolls the whole
-    import back. Call it inside the import's transaction.
+    import back. Built outside the import's transaction, so that on SQLite the write lock
+    is held only while writing.
     """
     permission_require(
         user=user,
@@ -568,15 +570,26 @@ def capability_statuses_import(
         record._change_reason = reason
         record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         records.append(record)
+    return records
+
+
+def capability_statuses_import(*, user, records: list[CapabilityStatus]) -> None:
+    """Save records built by capability_statuses_build, each with its history row, in
+    chunks of IMPORT_CHUNK_ROWS, all or nothing. Call it inside the import's transaction."""
+    permission_require(
+        user=user,
+        permission=model_permission(CapabilityStatus, "add"),
+        action="add",
+        model=CapabilityStatus,
+    )
+    if any(r.pk is not None or r.created_by_id != user.pk for r in records):
+        raise ValueError("Only new records built by capability_statuses_build for this user.")
     with transaction.atomic():
         for start in range(0, len(records), IMPORT_CHUNK_ROWS):
             chunk = records[start : start + IMPORT_CHUNK_ROWS]
             bulk_create_with_history(
                 chunk, CapabilityStatus, batch_size=IMPORT_CHUNK_ROWS, default_user=user
             )
-            if progress is not None:
-                progress(start + len(chunk), len(records))
-    return records
 
 
 def _make_current(record, siblings: models.QuerySet, *, user) -> None:
