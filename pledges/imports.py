@@ -904,3 +904,16 @@ class CapabilityStatusImporter(Importer):
             import_batch=batch,
             **row.payload,
         )
+
+
+def import_files_prune(*, older_than: dt.timedelta) -> int:
+    """Delete staged files (and their jobs) uploaded before `older_than` ago, unless a job
+    of theirs is still waiting or running; the security log keeps each applied import."""
+    cutoff = timezone.now() - older_than
+    busy = ImportJob.objects.filter(
+        state__in=[ImportJobState.QUEUED, ImportJobState.RUNNING]
+    ).values("file_id")
+    stale = ImportFile.objects.filter(created_at__lt=cutoff).exclude(sha256__in=busy)
+    count = stale.count()
+    stale.delete()
+    return count

@@ -434,3 +434,29 @@ def test_a_long_import_does_not_make_a_concurrent_staff_request_fail_on_postgres
     assert errors == [] and statuses and set(statuses) <= {200}
     assert CapabilityStatus.objects.count() == 195 * 8
     assert not PledgeEvent.objects.exists()
+
+
+def test_staged_files_nobody_applied_are_pruned_after_a_week(editor):
+    old, recent, running = (
+        imports.import_job_create(
+            importer=CAPABILITIES,
+            user=editor,
+            action="preview",
+            content=capability_csv(1, n),
+            filename="f.csv",
+        )
+        for n in (1, 2, 3)
+    )
+    ImportFile.objects.filter(pk__in=[old.file_id, running.file_id]).update(
+        created_at=timezone.now() - dt.timedelta(days=8)
+    )
+    ImportJob.objects.filter(pk__in=[old.pk, recent.pk]).update(state="done")
+    ImportJob.objects.filter(pk=running.pk).update(state="running")
+    out = io.StringIO()
+    call_command("prune_import_files", stdout=out)
+    assert "1 staged import files deleted." in out.getvalue()
+    assert set(ImportFile.objects.values_list("pk", flat=True)) == {
+        recent.file_id,
+        running.file_id,
+    }
+    assert not ImportJob.objects.filter(pk=old.pk).exists()
