@@ -364,6 +364,8 @@ def import_plan(
             )
             continue
         plan.rows.append(importer.plan_row(line=line, values=values, context=context))
+    if progress is not None:
+        progress(total, total)  # every row checked (an apply goes on to write them)
     return plan
 
 
