@@ -45,14 +45,14 @@ messages: $(MO_FILES) ## Compile the message catalogues (.po -> .mo)
 makemessages: $(STAMP) ## Extract new and changed strings into every catalogue (docs/translations.md)
 	$(PY) manage.py makemessages --all --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*'
 
-demo: $(STAMP) $(ASSETS_STAMP) messages ## Serve the product with demo data at http://$(HOST):$(PORT) (SITE_URL from them)
+demo: $(STAMP) $(ASSETS_STAMP) messages ## Serve the product with demo data at http://$(HOST):$(PORT), and the background worker
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_reference_data
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py seed_demo_drafting
 	@echo
 	@echo "Global Pledge Tracker (DEMO DATA) at http://$(HOST):$(PORT)/ — staff sign in at http://$(HOST):$(PORT)/accounts/login/"
-	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) scripts/with_worker.sh $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) $(ASSETS_STAMP) messages ## Run the whole test suite (non-zero exit on any failure)
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
@@ -97,17 +97,21 @@ clean: ## Remove the virtualenv, node_modules, built assets and the demo databas
 BENCH_PORT ?= 8000
 NGINX_PORT ?= 8010
 
-.PHONY: serve bench bench-import bench-drafting
+.PHONY: serve bench bench-import bench-import-compare bench-drafting
 
-serve: $(STAMP) $(ASSETS_STAMP) messages ## Serve with production settings (DEBUG=0, gunicorn) at http://$(HOST):$(PORT)
+serve: $(STAMP) $(ASSETS_STAMP) messages ## Serve with production settings (DEBUG=0, granian) and the background worker at http://$(HOST):$(PORT)
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
-bench: $(STAMP) $(ASSETS_STAMP) messages ## Load-test the public pages (wrk) against nginx; first-visit bytes of /map/
+bench: $(STAMP) $(ASSETS_STAMP) messages ## Load-test the public pages (wrk) against nginx; first-visit bytes of /map/; the 4,095-row import
 	BENCH_PORT=$(BENCH_PORT) NGINX_PORT=$(NGINX_PORT) scripts/bench.sh
+	$(MAKE) --no-print-directory bench-import
 
 bench-import: $(STAMP) ## Time preview and apply of a 195 x 21 capability import (throwaway SQLite unless BENCH_DATABASE_URL)
 	rm -f var/bench-import.sqlite3 && mkdir -p var
 	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(VENV)/bin/python scripts/bench_import.py
+
+bench-import-compare: $(STAMP) ## bench-import on this checkout and on BEFORE_REF (main) in a temporary worktree, same run
+	scripts/bench_import_compare.sh
 
 bench-drafting: $(STAMP) ## 200 children in 5 sessions read and submit for 60 s (throwaway SQLite unless BENCH_DATABASE_URL)
 	rm -f var/bench-drafting.sqlite3* && mkdir -p var

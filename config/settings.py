@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
     # Our apps, in layers (docs/architecture.md): pledges is the core; campaign and drafting
     # (children's co-drafting) build on it; staff (the workspace) and dashboards (the public
@@ -148,6 +150,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks (issue 13): Django's tasks API through the django-tasks backport ----
+# The database backend needs no other server: `manage.py db_worker` runs the tasks (started
+# by `make demo` and `make serve` beside the web server; see README "Imports"). Tests use
+# the immediate backend (the task runs at once, in the request).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
+import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +37,10 @@ from pledges.models import (
     CapabilityStatus,
     CapabilityStatusChoice,
     Country,
+    ImportFile,
+    ImportJob,
+    ImportJobAction,
+    ImportJobState,
     Pledge,
     PledgeEvent,
     PledgeStatus,
@@ -44,6 +52,10 @@ from pledges.roles import IMPORT
 from pledges.services import permission_require
 from pledges.spreadsheets import csv_row
 from pledges.tables import NOT_AVAILABLE, ImportFileError, table_read
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
 
 
 class ImportRejected(Exception):
@@ -97,14 +109,28 @@ def country_resolve(text: str, index: dict[str, Country | None]) -> Country:
     return country
 
 
+def _choice_key(text: str) -> str:
+    return name_key(text).replace(" ", "_")
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_keys(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for value, label in choices:
+        keys.setdefault(_choice_key(value), value)
+        keys.setdefault(_choice_key(label), value)
+    return keys
+
+
 def choice_resolve(text: str, choices, *, what: str) -> str:
     """A choice by its value or its English label, case- and accent-insensitively."""
-    key = name_key(text).replace(" ", "_")
+    key = _choice_key(text)
     if not key:
         raise ValidationError(_("The %(what)s is missing.") % {"what": what})
-    for value, label in choices:
-        if key in {name_key(value).replace(" ", "_"), name_key(str(label)).replace(" ", "_")}:
-            return value
+    # The keys of the choices once per language, not for every row.
+    value = _choice_keys(tuple((value, str(label)) for value, label in choices)).get(key)
+    if value is not None:
+        return value
     raise ValidationError(
         _("Unknown %(what)s '%(text)s': use one of %(values)s.")
         % {"what": what, "text": text, "values": ", ".join(v for v, _label in choices)}
@@ -188,6 +214,7 @@ class ImportPlan:
     filename: str
     rows: list[RowPlan] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    context: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def bad_rows(self) -> list[RowPlan]:
@@ -231,6 +258,24 @@ class Importer:
     def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         raise NotImplementedError
 
+    def prepare_rows(self, *, rows: list[RowPlan], user, filename: str, batch: str) -> Any:
+        """Work that needs no write, done before the import's transaction (an importer with
+        a bulk service builds and validates its records here); given to apply_rows."""
+        return None
+
+    def apply_rows(
+        self, *, rows: list[RowPlan], user, filename: str, batch: str, prepared: Any = None
+    ) -> None:
+        """Apply the planned rows, inside the import's transaction: one by one here; an
+        importer with a bulk service overrides it."""
+        for row in rows:
+            self.apply_row(row=row, user=user, filename=filename, batch=batch)
+
+    def context_state(self, context: dict[str, Any]) -> Any:
+        """What of the database the plan depends on, to tell whether it changed between
+        the plan and the apply's transaction (then the file is planned again inside it)."""
+        return {key: value for key, value in context.items() if key != "seen"}
+
     def template_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
@@ -251,12 +296,24 @@ def filename_clean(filename: str) -> str:
     return name[:FILENAME_MAX]
 
 
+# How often a background import writes its progress (rows), and at least every so often.
+PROGRESS_EVERY_ROWS = 250
+
+
 def import_plan(
-    *, importer: Importer, content: bytes, filename: str = "", sheet: str = ""
+    *,
+    importer: Importer,
+    content: bytes,
+    filename: str = "",
+    sheet: str = "",
+    progress: Progress | None = None,
+    context: dict[str, Any] | None = None,
 ) -> ImportPlan:
     """The dry run: what each row would change, and every bad row with its reason.
 
-    `sheet` chooses the sheet of a workbook with data on more than one.
+    `sheet` chooses the sheet of a workbook with data on more than one. `progress` is
+    called with (rows done, rows in the file) now and then. Every lookup is made once for
+    the file (the importer's context), never per row.
     """
     filename = filename_clean(filename)
     plan = ImportPlan(importer=importer.key, filename=filename)
@@ -284,8 +341,15 @@ def import_plan(
     if not rows:
         plan.file_errors.append(_("The file has no data rows under its header."))
         return plan
-    context = importer.context()
-    for line, values in rows:
+    if context is None:
+        context = importer.context()
+    plan.context = context
+    total = len(rows)
+    if progress is not None:
+        progress(0, total)
+    for done, (line, values) in enumerate(rows, start=1):
+        if progress is not None and done % PROGRESS_EVERY_ROWS == 0:
+            progress(done, total)
         if values.get("__short__"):
             plan.rows.append(RowPlan(line=line, errors=[values["__short__"]]))
             continue
@@ -300,26 +364,57 @@ def import_plan(
             )
             continue
         plan.rows.append(importer.plan_row(line=line, values=values, context=context))
+    if progress is not None:
+        progress(total, total)  # every row checked (an apply goes on to write them)
     return plan
 
 
 def import_apply(
-    *, importer: Importer, content: bytes, filename: str, user, sheet: str = ""
+    *,
+    importer: Importer,
+    content: bytes,
+    filename: str,
+    user,
+    sheet: str = "",
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Plan again and apply every row in one transaction; any bad row rejects the whole file.
 
-    The import permission is checked here, and each row goes through the service that
-    checks its own permission: an import can do nothing its user could not do by hand.
+    The import permission is checked here, and the rows go through the service that checks
+    its own permission: an import can do nothing its user could not do by hand.
+
+    The rows are checked first, outside the transaction (only reads), then written inside
+    one short transaction, in chunks: on SQLite the write lock is held only while writing,
+    so other staff wait a moment rather than for the whole import. If what the plan read
+    changed meanwhile (another import, a verification), the file is planned again inside
+    the transaction. A failure anywhere stores nothing.
     """
     permission_require(user=user, permission=IMPORT, action="import")
     filename = filename_clean(filename)
+    plan = import_plan(
+        importer=importer, content=content, filename=filename, sheet=sheet, progress=progress
+    )
+    if not plan.ok:
+        raise ImportRejected(plan)
+    planned_state = importer.context_state(plan_context(plan))
+    batch = hashlib.sha256(content).hexdigest()
+    rows = {"rows": plan.to_apply, "user": user, "filename": filename, "batch": batch}
+    prepared = importer.prepare_rows(**rows)
     with transaction.atomic():
-        plan = import_plan(importer=importer, content=content, filename=filename, sheet=sheet)
-        if not plan.ok:
-            raise ImportRejected(plan)
-        batch = hashlib.sha256(content).hexdigest()
-        for row in plan.to_apply:
-            importer.apply_row(row=row, user=user, filename=filename, batch=batch)
+        context = importer.context()
+        if importer.context_state(context) != planned_state:
+            plan = import_plan(
+                importer=importer,
+                content=content,
+                filename=filename,
+                sheet=sheet,
+                context=context,
+            )
+            if not plan.ok:
+                raise ImportRejected(plan)
+            rows["rows"] = plan.to_apply
+            prepared = importer.prepare_rows(**rows)
+        importer.apply_rows(**rows, prepared=prepared)
         security_event_log(
             kind=SecurityEventKind.IMPORT,
             user=user,
@@ -333,6 +428,166 @@ def import_apply(
             },
         )
     return plan
+
+
+def plan_context(plan: ImportPlan) -> dict[str, Any]:
+    return plan.context if plan.context is not None else {}
+
+
+def plan_json(plan: ImportPlan) -> dict[str, Any]:
+    """The plan as a background job stores it for the page (no payloads: the apply plans
+    the file again)."""
+    return {
+        "filename": plan.filename,
+        "file_errors": [str(error) for error in plan.file_errors],
+        "rows": [
+            {
+                "line": row.line,
+                "subject": str(row.subject),
+                "change": str(row.change),
+                "skip": row.skip,
+                "errors": [str(error) for error in row.errors],
+            }
+            for row in plan.rows
+        ],
+    }
+
+
+def plan_from_json(data: dict[str, Any], *, importer: str = "") -> ImportPlan:
+    plan = ImportPlan(
+        importer=importer,
+        filename=data.get("filename", ""),
+        file_errors=list(data.get("file_errors", [])),
+    )
+    plan.rows = [
+        RowPlan(
+            line=row["line"],
+            subject=row["subject"],
+            change=row["change"],
+            skip=row["skip"],
+            errors=list(row["errors"]),
+        )
+        for row in data.get("rows", [])
+    ]
+    return plan
+
+
+# --- Background jobs (issue 13, item 4) ----------------------------------------------------------
+
+
+def import_file_stage(*, content: bytes) -> ImportFile:
+    """Keep an uploaded file once, by its SHA-256, until its import has run."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    staged, created = ImportFile.objects.get_or_create(
+        sha256=sha256, defaults={"content": content, "size": len(content)}
+    )
+    if not created and bytes(staged.content) != content:
+        # Emptied after an apply (see import_job_run): the same file, uploaded again.
+        staged.content = content
+        staged.size = len(content)
+        staged.save(update_fields=["content", "size"])
+    return staged
+
+
+def import_job_create(
+    *,
+    importer: Importer,
+    user,
+    action: str,
+    content: bytes,
+    filename: str,
+    sheet: str = "",
+    preview: ImportJob | None = None,
+) -> ImportJob:
+    """A preview or apply waiting for the worker; the caller enqueues its task."""
+    permission_require(user=user, permission=IMPORT, action="import")
+    return ImportJob.objects.create(
+        kind=importer.key,
+        action=action,
+        file=import_file_stage(content=content),
+        filename=filename_clean(filename),
+        sheet=(sheet or "")[:100],
+        user=user,
+        preview=preview,
+    )
+
+
+def import_job_run(*, job_id, importer: Importer) -> ImportJob:
+    """Run a job: plan (or apply) its file, writing progress to the job's row as it goes.
+
+    The progress rows are written outside the apply's transaction, while the rows are
+    checked; the write itself is one short transaction (import_apply). A failure marks the
+    job failed and, the apply being atomic, stores nothing.
+    """
+    job = ImportJob.objects.select_related("file", "user").get(pk=job_id)
+    if job.finished:
+        return job  # delivered twice: the first run's result stands
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJobState.RUNNING, started_at=now, phase="checking"
+    )
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        moment = time.monotonic()
+        if done in (0, total) or moment - last[0] >= 0.5:
+            last[0] = moment
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    content = bytes(job.file.content)
+    applied = False
+    try:
+        if job.action == ImportJobAction.APPLY:
+            try:
+                plan = import_apply(
+                    importer=importer,
+                    content=content,
+                    filename=job.filename,
+                    user=job.user,
+                    sheet=job.sheet,
+                    progress=progress,
+                )
+                applied = True
+            except ImportRejected as rejected:
+                plan = rejected.plan
+        else:
+            plan = import_plan(
+                importer=importer,
+                content=content,
+                filename=job.filename,
+                sheet=job.sheet,
+                progress=progress,
+            )
+    except Exception as exc:
+        logger.exception("Import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJobState.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        job.refresh_from_db()
+        return job
+    result = plan_json(plan)
+    result.update(
+        ok=plan.ok,
+        applied=applied,
+        rows_applied=len(plan.to_apply) if applied else 0,
+        rows_to_apply=len(plan.to_apply),
+        rows_skipped=len(plan.skipped),
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJobState.DONE,
+        phase="",
+        finished_at=timezone.now(),
+        rows_total=len(plan.rows),
+        rows_done=len(plan.rows),
+        result=result,
+    )
+    if applied:
+        # Applied: the staged bytes are no longer needed (the jobs keep their results).
+        ImportFile.objects.filter(pk=job.file_id).update(content=b"")
+    job.refresh_from_db()
+    return job
 
 
 # --- The registry's importers -------------------------------------------------------------------
@@ -369,8 +624,19 @@ def _evidence(values: dict[str, str], row: RowPlan, *, url_required: bool) -> di
 
 
 def _validate_instance(instance, row: RowPlan, *, exclude: list[str]) -> None:
+    """The model's field limits, allowed characters and clean(), without a query per row.
+
+    The foreign keys are objects the importer resolved from its bulk lookups (checking
+    that they exist would cost a query each), and the constraints are the database's to
+    enforce at the apply (Django checks each with a query): the importer checks what they
+    say itself (a known status; a source unless no_public_information), and a draft is
+    never current nor verified.
+    """
+    foreign_keys = [f.name for f in instance._meta.concrete_fields if f.is_relation]
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(
+            exclude=[*exclude, *foreign_keys], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         row.errors.extend(model_errors(exc))
 
@@ -414,6 +680,15 @@ class PledgeStatusImporter(Importer):
             ).values_list("pledge__country_id", "to_status", "event_date")
         )
         return {"countries": country_index(), "pledges": pledges, "pending": pending, "seen": {}}
+
+    def context_state(self, context: dict[str, Any]) -> Any:
+        state = super().context_state(context)
+        # A pledge compares by its key: its status and date are what the plan read.
+        state["pledges"] = {
+            iso3: (pledge.pk, pledge.status, pledge.status_date)
+            for iso3, pledge in context["pledges"].items()
+        }
+        return state
 
     def plan_row(self, *, line: int, values: dict[str, str], context: dict[str, Any]) -> RowPlan:
         row = RowPlan(line=line, subject=values.get("country", ""))
@@ -532,7 +807,10 @@ class CapabilityStatusImporter(Importer):
             ):
                 capabilities[name_key(name)] = capability
         current = {
-            (c.country_id, c.capability_id): c.status for c in CapabilityStatus.objects.current()
+            (country_id, capability_id): status
+            for country_id, capability_id, status in CapabilityStatus.objects.current()
+            .order_by()
+            .values_list("country_id", "capability_id", "status")
         }
         pending = set(
             CapabilityStatus.objects.awaiting_verification().values_list(
@@ -599,6 +877,27 @@ class CapabilityStatusImporter(Importer):
         row.payload = {"country": country, "capability": capability, "status": status, **evidence}
         return row
 
+    def prepare_rows(self, *, rows: list[RowPlan], user, filename: str, batch: str) -> Any:
+        # The bulk twin of capability_status_create: built and validated here, outside the
+        # transaction; saved in a few queries for the whole file by apply_rows.
+        return services.capability_statuses_build(
+            user=user,
+            rows=[
+                {
+                    **row.payload,
+                    "reason": _("Imported from %(file)s, line %(line)d")
+                    % {"file": filename, "line": row.line},
+                }
+                for row in rows
+            ],
+            import_batch=batch,
+        )
+
+    def apply_rows(
+        self, *, rows: list[RowPlan], user, filename: str, batch: str, prepared: Any = None
+    ) -> None:
+        services.capability_statuses_import(user=user, records=prepared)
+
     def apply_row(self, *, row: RowPlan, user, filename: str, batch: str = "") -> None:
         services.capability_status_create(
             user=user,
@@ -607,3 +906,16 @@ class CapabilityStatusImporter(Importer):
             import_batch=batch,
             **row.payload,
         )
+
+
+def import_files_prune(*, older_than: dt.timedelta) -> int:
+    """Delete staged files (and their jobs) uploaded before `older_than` ago, unless a job
+    of theirs is still waiting or running; the security log keeps each applied import."""
+    cutoff = timezone.now() - older_than
+    busy = ImportJob.objects.filter(
+        state__in=[ImportJobState.QUEUED, ImportJobState.RUNNING]
+    ).values("file_id")
+    stale = ImportFile.objects.filter(created_at__lt=cutoff).exclude(sha256__in=busy)
+    count = stale.count()
+    stale.delete()
+    return count

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -1104,3 +1105,99 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+# --- Imports in the background (issue 13, item 4) ---------------------------------------------
+
+
+class ImportFile(models.Model):
+    """An uploaded import file, stored once by its SHA-256 until its import is done.
+
+    Private: a database row, never in public media, and no longer in the session (a 5 MB
+    upload made every staff page slow while it waited there)."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, primary_key=True)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("import file")
+        verbose_name_plural = _("import files")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]
+
+
+class ImportJobAction(models.TextChoices):
+    PREVIEW = "preview", _("Preview")
+    APPLY = "apply", _("Apply")
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One preview or apply of an import file, run by the background worker.
+
+    The page reads its progress (rows done of rows total) and, when done, its result: the
+    plan, row by row, as the preview shows it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=40)
+    action = models.CharField(_("action"), max_length=8, choices=ImportJobAction.choices)
+    file = models.ForeignKey(
+        ImportFile, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("file")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    preview = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applies",
+        verbose_name=_("the preview applied"),
+    )
+    state = models.CharField(
+        _("state"), max_length=8, choices=ImportJobState.choices, default=ImportJobState.QUEUED
+    )
+    phase = models.CharField(_("phase"), max_length=16, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The plan as the page shows it: file errors, and per row line, subject, change, errors.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.CheckConstraint(
+                name="importjob_action_valid", condition=Q(action__in=ImportJobAction.values)
+            ),
+            models.CheckConstraint(
+                name="importjob_state_valid", condition=Q(state__in=ImportJobState.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.filename} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportJobState.DONE, ImportJobState.FAILED)

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from pledges.audit import security_event_log
 from pledges.models import (
@@ -521,6 +522,74 @@ def capability_status_create(
         record.source_document = source_document
     _save(record, user=user, reason=reason)
     return record
+
+
+# Rows written per INSERT of a bulk import: well under SQLite's 32,766 bound parameters.
+IMPORT_CHUNK_ROWS = 500
+
+
+def _fk_names(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.is_relation]
+
+
+def capability_statuses_build(
+    *, user, rows: list[dict[str, Any]], import_batch: str
+) -> list[CapabilityStatus]:
+    """Build and validate many capability statuses as drafts, for an import (no writes:
+    capability_statuses_import saves them). The records, checks and history that
+    capability_statuses_create makes, in a few queries for the whole file instead of about
+    ten per row.
+
+    Each row is the keyword arguments of capability_status_create (its `reason` included).
+    The permission is checked once (it is the same user); each record is validated with
+    full_clean() like _save() does, except the lookups that would cost a query per row:
+    the foreign keys are objects the importer already resolved in bulk, and the review
+    constraints (a draft is never current nor verified) and the status/evidence check
+    constraints are enforced by the database on insert, where a violation rolls the whole
+    import back. Built outside the import's transaction, so that on SQLite the write lock
+    is held only while writing.
+    """
+    permission_require(
+        user=user,
+        permission=model_permission(CapabilityStatus, "add"),
+        action="add",
+        model=CapabilityStatus,
+    )
+    exclude = _fk_names(CapabilityStatus)
+    records = []
+    for fields in rows:
+        fields = dict(fields)
+        reason = fields.pop("reason", "")
+        record = CapabilityStatus(
+            **fields,
+            created_by=user,
+            last_changed_by=user,
+            import_batch=import_batch,
+        )
+        record._history_user = user
+        record._change_reason = reason
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        records.append(record)
+    return records
+
+
+def capability_statuses_import(*, user, records: list[CapabilityStatus]) -> None:
+    """Save records built by capability_statuses_build, each with its history row, in
+    chunks of IMPORT_CHUNK_ROWS, all or nothing. Call it inside the import's transaction."""
+    permission_require(
+        user=user,
+        permission=model_permission(CapabilityStatus, "add"),
+        action="add",
+        model=CapabilityStatus,
+    )
+    if any(r.pk is not None or r.created_by_id != user.pk for r in records):
+        raise ValueError("Only new records built by capability_statuses_build for this user.")
+    with transaction.atomic():
+        for start in range(0, len(records), IMPORT_CHUNK_ROWS):
+            chunk = records[start : start + IMPORT_CHUNK_ROWS]
+            bulk_create_with_history(
+                chunk, CapabilityStatus, batch_size=IMPORT_CHUNK_ROWS, default_user=user
+            )
 
 
 def _make_current(record, siblings: models.QuerySet, *, user) -> None:

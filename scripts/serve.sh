@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Start the app as in production, on this machine: DEBUG off, hashed and pre-compressed
 # static files (whitenoise), migrations and reference data applied, the public snapshot
-# built, then gunicorn with several workers. Used by `make serve` and `make bench`.
+# built, then gunicorn with several workers, and the background-task worker beside it
+# (scripts/with_worker.sh: imports run as tasks). Used by `make serve` and `make bench`.
 #
 # Environment: HOST (127.0.0.1), PORT (8000), APP_SERVER (granian, or gunicorn; measured in
 # docs/benchmarks.md), WORKERS (CPUs for granian, CPUs + 1 for gunicorn), THREADS (2),
 # WORKER_CLASS (gunicorn only: gthread or sync), and the app's own settings
-# (DATABASE_URL, REDIS_URL, ...).
+# (DATABASE_URL, REDIS_URL, ...). WORKER=0: no background worker here (one runs elsewhere).
 # SECRET_KEY: taken from the environment, else generated once into var/secret_key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,12 +53,12 @@ fi
 
 if [ "$APP_SERVER" = "granian" ]; then
   echo "Global Pledge Tracker (production settings) at http://$HOST:$PORT/ — granian (WSGI), $WORKERS workers x $THREADS threads"
-  exec .venv/bin/granian --interface wsgi --host "$HOST" --port "$PORT" \
+  exec scripts/with_worker.sh .venv/bin/granian --interface wsgi --host "$HOST" --port "$PORT" \
     --workers "$WORKERS" --blocking-threads "$THREADS" --no-ws --log-level warning \
     --respawn-failed-workers config.wsgi:application
 fi
 echo "Global Pledge Tracker (production settings) at http://$HOST:$PORT/ — gunicorn $WORKER_CLASS, $WORKERS workers x $THREADS threads"
-exec .venv/bin/gunicorn config.wsgi \
+exec scripts/with_worker.sh .venv/bin/gunicorn config.wsgi \
   --bind "$HOST:$PORT" \
   --worker-class "$WORKER_CLASS" --workers "$WORKERS" --threads "$THREADS" \
   --keep-alive 5 --max-requests 20000 --max-requests-jitter 2000 \

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Outcome, Partner
@@ -26,6 +27,8 @@ from pledges.history import display_value
 from pledges.models import (
     CapabilityStatus,
     Country,
+    ImportJobAction,
+    ImportJobState,
     NationalStrategy,
     Pledge,
     PledgeEvent,
@@ -928,3 +931,44 @@ def staff_dashboard(*, today) -> StaffDashboard:
         week_end=week_end,
         widest=max([1, *totals]),
     )
+
+
+# --- Import jobs (issue 13, item 4) ------------------------------------------------------------
+
+
+def import_job_progress(*, job) -> dict[str, Any]:
+    """What the import page says of a job: rows done of the total, an estimate of the time
+    left (from the pace so far), and whether to refresh."""
+    done, total = job.rows_done, job.rows_total
+    seconds_left = None
+    if job.state == ImportJobState.RUNNING and job.started_at and done and total > done:
+        elapsed = (timezone.now() - job.started_at).total_seconds()
+        seconds_left = max(1, round(elapsed / done * (total - done)))
+    checking = job.action == ImportJobAction.PREVIEW or done < total or not total
+    if job.state == ImportJobState.QUEUED:
+        text = _("Waiting for the background worker to start…")
+    elif job.state == ImportJobState.RUNNING and not total:
+        text = _("Reading the file…")
+    elif job.state == ImportJobState.RUNNING and checking:
+        text = _("%(done)s of %(total)s rows checked") % {
+            "done": f"{done:,}",
+            "total": f"{total:,}",
+        }
+        if seconds_left is not None:
+            text = _("%(progress)s, about %(seconds)d s left") % {
+                "progress": text,
+                "seconds": seconds_left,
+            }
+    elif job.state == ImportJobState.RUNNING:
+        text = _("All %(total)s rows checked; saving the drafts in one transaction…") % {
+            "total": f"{total:,}"
+        }
+    elif job.state == ImportJobState.FAILED:
+        text = _("The import failed; nothing was changed.")
+    else:
+        text = _("Done.")
+    return {
+        "progress_text": text,
+        "seconds_left": seconds_left,
+        "refresh": not job.finished,
+    }

@@ -42,6 +42,11 @@ urlpatterns = [
     path("imports/", views.import_index, name="import_index"),
     path("imports/<str:kind>/", views.import_upload, name="import_upload"),
     path("imports/<str:kind>/apply/", views.import_apply_view, name="import_apply"),
+    path(
+        "imports/<str:kind>/jobs/<uuid:job_id>/progress.json",
+        views.import_job_progress,
+        name="import_job_progress",
+    ),
     path("imports/<str:kind>/template.csv", views.import_template, name="import_template"),
     path("pledge-text/", pledge_text_views.pledge_text_list, name="pledge_text_list"),
     path("pledge-text/new/", pledge_text_views.pledge_text_new, name="pledge_text_new"),

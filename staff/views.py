@@ -6,13 +6,11 @@ be shown; what a POST changes, and whether it may, is decided by the service it 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +21,16 @@ from campaign.models import Partner, PartnerType
 from campaign.selectors import engagement_follow_ups_due, reporting_overdue
 from pledges import selectors, services
 from pledges.history import stale_edit_changes
-from pledges.imports import ImportRejected, import_apply, import_plan
-from pledges.models import Capability, Country, Revision, StaleEditError
+from pledges.imports import import_job_create, plan_from_json
+from pledges.models import (
+    Capability,
+    Country,
+    ImportJob,
+    ImportJobAction,
+    ImportJobState,
+    Revision,
+    StaleEditError,
+)
 from pledges.roles import IMPORT, VERIFY
 from staff import selectors as staff_selectors
 from staff.access import forbidden, staff_page, staff_render
@@ -40,8 +46,7 @@ from staff.forms import (
 from staff.imports import IMPORTERS
 from staff.review_kinds import REVIEW_KINDS, ReviewKind
 from staff.selectors import PARTNER_VIEW, REGISTRY_VIEW
-
-IMPORT_SESSION_KEY = "pledges:import"
+from staff.tasks import import_job_task
 
 
 def _country(iso3: str) -> Country:
@@ -526,68 +531,118 @@ def import_template(request, kind: str):
     return response
 
 
-# The preview reads a file into the session (no record changes), so the import permission
-# is the page's for every method; the apply is checked again by pledges.imports.import_apply.
+def _import_job(request, importer, job_id) -> ImportJob:
+    """The user's own job of this kind; anyone else's is not found."""
+    try:
+        return ImportJob.objects.get(pk=job_id, kind=importer.key, user=request.user)
+    except (ImportJob.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def _import_job_start(job: ImportJob) -> None:
+    """Hand the job to the background worker (at once, in tests: the immediate backend)."""
+    import_job_task.enqueue(str(job.pk))
+
+
+def _import_page_context(request, importer, job: ImportJob | None) -> dict:
+    context = {"importer": importer, "job": job, "plan": None}
+    if job is None:
+        return context
+    context.update(staff_selectors.import_job_progress(job=job))
+    if job.state == ImportJobState.DONE:
+        context["plan"] = plan_from_json(job.result, importer=importer.key)
+        context["sha256"] = job.file_id
+    return context
+
+
+# The preview reads a file (no record changes), so the import permission is the page's for
+# every method; the apply is checked again by pledges.imports.import_apply, in the worker.
 @staff_page(IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_upload(request, kind: str):
-    """Upload → a dry-run preview, row by row; nothing changes until 'Apply'."""
+    """Upload → a dry-run preview in the background, row by row; nothing changes until
+    'Apply'. The page follows a job by its id in the address (?job=), so it survives a
+    reload; it refreshes itself until the job is done."""
     importer = _importer(kind)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    plan = sha256 = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        sheet = form.cleaned_data["sheet"]
-        plan = import_plan(importer=importer, content=content, filename=upload.name, sheet=sheet)
-        # The file waits in the (server-side) session until applied: never in public media.
-        sha256 = hashlib.sha256(content).hexdigest()
-        request.session[IMPORT_SESSION_KEY] = {
-            "kind": importer.key,
-            "filename": upload.name,
-            "content": base64.b64encode(content).decode("ascii"),
-            "sha256": sha256,
-            "sheet": sheet,
-        }
-    return staff_render(
-        request,
-        "staff/import_upload.html",
-        {"importer": importer, "form": form, "plan": plan, "sha256": sha256},
+        job = import_job_create(
+            importer=importer,
+            user=request.user,
+            action=ImportJobAction.PREVIEW,
+            content=upload.read(),
+            filename=upload.name,
+            sheet=form.cleaned_data["sheet"],
+        )
+        _import_job_start(job)
+        return redirect(f"{reverse('staff:import_upload', args=[importer.key])}?job={job.pk}")
+    job = _import_job(request, importer, request.GET["job"]) if request.GET.get("job") else None
+    context = _import_page_context(request, importer, job)
+    context["form"] = form
+    return staff_render(request, "staff/import_upload.html", context)
+
+
+@staff_page(IMPORT)
+@require_safe
+def import_job_progress(request, kind: str, job_id):
+    """The job's progress as JSON, for the page's small script (the page works without)."""
+    importer = _importer(kind)
+    job = _import_job(request, importer, job_id)
+    progress = staff_selectors.import_job_progress(job=job)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "finished": job.finished,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "seconds_left": progress["seconds_left"],
+            "text": str(progress["progress_text"]),
+        },
+        headers={"Cache-Control": "no-store"},
     )
 
 
 @staff_page(IMPORT)
 @require_POST
 def import_apply_view(request, kind: str):
+    """Apply the file of a finished, clean preview, in the background."""
     importer = _importer(kind)
-    staged = request.session.get(IMPORT_SESSION_KEY)
+    if request.POST.get("preview"):
+        preview = _import_job(request, importer, request.POST["preview"])
+    else:  # the file named by its SHA-256: the user's latest preview of it
+        preview = (
+            ImportJob.objects.filter(
+                kind=importer.key,
+                user=request.user,
+                action=ImportJobAction.PREVIEW,
+                file_id=request.POST.get("sha256", ""),
+            )
+            .order_by("-created_at")
+            .first()
+        )
     if (
-        not staged
-        or staged["kind"] != importer.key
-        or staged["sha256"] != request.POST.get("sha256")
+        preview is None
+        or preview.action != ImportJobAction.PREVIEW
+        or preview.state != ImportJobState.DONE
+        or preview.file_id != request.POST.get("sha256")
+        or not bytes(preview.file.content)
+        or preview.applies.exists()
     ):
         messages.error(request, _("Upload the file again: the preview you applied has expired."))
         return redirect("staff:import_upload", kind=importer.key)
-    content = base64.b64decode(staged["content"])
-    try:
-        plan = import_apply(
-            importer=importer,
-            content=content,
-            filename=staged["filename"],
-            user=request.user,
-            sheet=staged.get("sheet", ""),
-        )
-    except ImportRejected as exc:
-        return staff_render(
-            request,
-            "staff/import_upload.html",
-            {"importer": importer, "form": ImportUploadForm(), "plan": exc.plan},
-            status=400,
-        )
-    del request.session[IMPORT_SESSION_KEY]
-    messages.success(
-        request,
-        _("Imported %(applied)d changes as drafts awaiting verification (%(skipped)d skipped).")
-        % {"applied": len(plan.to_apply), "skipped": len(plan.skipped)},
+    if not preview.result.get("ok"):
+        context = _import_page_context(request, importer, preview)
+        context["form"] = ImportUploadForm()
+        return staff_render(request, "staff/import_upload.html", context, status=400)
+    job = import_job_create(
+        importer=importer,
+        user=request.user,
+        action=ImportJobAction.APPLY,
+        content=bytes(preview.file.content),
+        filename=preview.filename,
+        sheet=preview.sheet,
+        preview=preview,
     )
-    return redirect("staff:staff_home")
+    _import_job_start(job)
+    return redirect(f"{reverse('staff:import_upload', args=[importer.key])}?job={job.pk}")

@@ -33,6 +33,9 @@ def pytest_configure(config):
     # A TOTP code computed just before a 30-second boundary must still pass when the
     # request lands just after it (seen flaking under load); production keeps allauth's 0.
     settings.MFA_TOTP_TOLERANCE = 1
+    # Background tasks run at once, in the request, so tests stay fast and deterministic;
+    # tests/staff/test_import_jobs.py runs one through the database backend and a worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(scope="session")

@@ -364,7 +364,7 @@ NO_IMPORT = [Role.VERIFIER, Role.FACILITATOR, Role.VIEWER, NO_ROLE]
 
 @pytest.mark.parametrize("role", NO_IMPORT)
 def test_the_import_pages_refuse_a_role_without_the_import_permission(role):
-    from staff.views import IMPORT_SESSION_KEY
+    from pledges.models import ImportFile, ImportJob
 
     roles_ensure()
     user = actor(role)
@@ -376,15 +376,15 @@ def test_the_import_pages_refuse_a_role_without_the_import_permission(role):
         for method, data in (("get", {}), ("post", {"file": upload})):
             response = getattr(client, method)(reverse("staff:import_upload", args=[key]), data)
             assert response.status_code == 403, (key, method)
-        # the file was not read into the session
-        assert IMPORT_SESSION_KEY not in client.session, key
+        # the file was not staged, no job started
+        assert not ImportFile.objects.exists() and not ImportJob.objects.exists(), key
         template = client.get(reverse("staff:import_template", args=[key]))
         assert template.status_code == 403, key
 
 
 def test_the_import_upload_page_previews_for_an_editor():
     # the positive control
-    from staff.views import IMPORT_SESSION_KEY
+    from pledges.models import ImportJob
 
     roles_ensure()
     client = signed_in(actor(Role.EDITOR))
@@ -392,8 +392,8 @@ def test_the_import_upload_page_previews_for_an_editor():
     header = ",".join(c.name for c in importer.columns)
     upload = SimpleUploadedFile("rows.csv", f"{header}\r\n".encode(), "text/csv")
     response = client.post(reverse("staff:import_upload", args=[key]), {"file": upload})
-    assert response.status_code == 200
-    assert IMPORT_SESSION_KEY in client.session
+    assert response.status_code == 302
+    assert ImportJob.objects.get().action == "preview"
 
 
 # --- d. Anyone with a role, is_staff or not, sets up MFA first ----------------------------------

@@ -29,7 +29,7 @@ def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
     content = csv_bytes(HEADER, "Vietnam,pledged,2026-03-01,https://example.org/a,,,,", bom=True)
     upload = SimpleUploadedFile("statuses.csv", content, content_type="text/csv")
     # when: uploaded, a preview and nothing else
-    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload})
+    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True)
     html = response.content.decode()
     assert "No information → Pledged" in html and "Apply the import" in html
     assert not PledgeEvent.objects.exists()
@@ -50,7 +50,7 @@ def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
 def test_a_file_with_bad_rows_shows_them_and_cannot_be_applied(alice_client):
     content = csv_bytes(HEADER, "Narnia,pledged,2026-03-01,https://example.org/a,,,,")
     upload = SimpleUploadedFile("bad.csv", content, content_type="text/csv")
-    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload})
+    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True)
     html = response.content.decode()
     assert "Line 2" in html and "Unknown country" in html
     assert "Apply the import" not in html
@@ -78,7 +78,9 @@ def test_a_workbook_with_two_sheets_is_imported_from_the_sheet_chosen(alice_clie
 
     def upload(**data):
         file = SimpleUploadedFile("regions.xlsx", content)
-        return alice_client.post("/en/staff/imports/pledge-statuses/", {"file": file, **data})
+        return alice_client.post(
+            "/en/staff/imports/pledge-statuses/", {"file": file, **data}, follow=True
+        )
 
     refused = upload().content.decode()
     assert "data on 2 sheets (East, West)" in refused and "Apply the import" not in refused
@@ -108,9 +110,9 @@ def test_the_queue_filters_by_batch_and_a_batch_is_verified_record_by_record(
     other = csv_bytes(HEADER, "TZA,pledged,2026-03-01,https://example.org/c,,,,")
     for name, data in (("east.csv", content), ("other.csv", other)):
         upload = SimpleUploadedFile(name, data, content_type="text/csv")
-        sha = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}).context[
-            "sha256"
-        ]
+        sha = alice_client.post(
+            "/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True
+        ).context["sha256"]
         alice_client.post("/en/staff/imports/pledge-statuses/apply/", {"sha256": sha})
     batch = hashlib.sha256(content).hexdigest()
     assert PledgeEvent.objects.filter(import_batch=batch).count() == 2
@@ -156,9 +158,9 @@ def test_a_stale_record_of_a_batch_is_not_verified(alice_client, bob_client):
 
     content = csv_bytes(HEADER, "KEN,pledged,2026-03-01,https://example.org/a,,,,")
     upload = SimpleUploadedFile("k.csv", content, content_type="text/csv")
-    sha = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}).context[
-        "sha256"
-    ]
+    sha = alice_client.post(
+        "/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True
+    ).context["sha256"]
     alice_client.post("/en/staff/imports/pledge-statuses/apply/", {"sha256": sha})
     event = PledgeEvent.objects.get()
     batch = hashlib.sha256(content).hexdigest()

@@ -14,6 +14,7 @@ To extend the matrix to the admin site (the lead's part): add a table of the sam
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,6 +79,7 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "import_index": (EDITORS, 200),
     "import_upload": (EDITORS, 200),
     "import_apply": (EDITORS, 405),  # POST only
+    "import_job_progress": (EDITORS, 404),  # a job that is not theirs: not found
     "import_template": (EDITORS, 200),
     "engagement_list": (REGISTRY, 200),
     "engagement_new": (EDITORS, 200),
@@ -115,7 +117,7 @@ POST_ALLOWED: dict[str, tuple[set[str], int]] = {
     "review_detail": (VERIFIERS, 302),
     "review_batch_verify": (VERIFIERS, 302),  # an unknown batch: back to the queue
     "partner_edit": (EDITORS, 302),
-    "import_upload": (EDITORS, 200),  # the preview: nothing changes until applied
+    "import_upload": (EDITORS, 302),  # to the preview job's page: nothing changes until applied
     "import_apply": (EDITORS, 302),  # nothing staged: back to the upload
     "engagement_new": (EDITORS, 302),
     "engagement_edit": (EDITORS, 302),
@@ -269,6 +271,8 @@ def url_kwargs(name: str, records: dict) -> list[dict]:
         return [{"kind": key, "pk": records["to_review"][key].pk} for key in REVIEW_KINDS]
     if name in ("import_upload", "import_apply", "import_template"):
         return [{"kind": key} for key in IMPORTERS]
+    if name == "import_job_progress":
+        return [{"kind": key, "job_id": uuid.UUID(int=0)} for key in IMPORTERS]
     if name == "engagement_edit":
         return [{"pk": records["engagement"].pk}]
     if name == "partner_edit":
