@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from drafting import services
 from drafting.models import (
@@ -196,7 +197,10 @@ def test_the_instruction_sheet_is_printable_and_in_the_sessions_language(fay, te
     html = signed_in(fay).get(reverse("staff:session_sheet", kwargs={"pk": session.pk}))
     body = html.content.decode()
     assert services.join_code_display(session.join_code) in body
-    assert reverse("drafting:join") in body
+    # the address children type is the French join page (issue 14: the session's language)
+    with translation.override("fr"):
+        assert reverse("drafting:join") in body
+    assert "/fr/draft/join/" in body
     assert 'lang="fr"' in body
     assert session.facilitator.get_username() not in body.split('class="room-sheet"')[1]
 
