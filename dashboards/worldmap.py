@@ -13,7 +13,6 @@ keep one shared border (no slivers between states).
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import threading
@@ -199,24 +198,54 @@ def _geometry_build(region: str) -> Geometry | None:
     precision = max(1.0, view.scale)
     tolerance = TOLERANCE / view.scale
     arcs = _decode_arcs(topology)
-    projected: dict[int, list[tuple[float, float]] | None] = {}
+    projected: dict[tuple[int, int], list[tuple[float, float]]] = {}
 
-    def arc_points(index: int) -> list[tuple[float, float]] | None:
-        """An arc projected and simplified; None when it crosses the view's cut meridian."""
-        i = index if index >= 0 else ~index
-        if i not in projected:
-            lonlat = arcs[i]
-            lons = [lon - view.rotation for lon, _lat in lonlat]
-            wrapped = [((lon + 180) % 360) - 180 if abs(lon) > 180 else lon for lon in lons]
-            if any(abs(a - b) > 180 for a, b in itertools.pairwise(wrapped)):
-                projected[i] = None
+    def arc_lons(index: int) -> list[tuple[float, float]]:
+        """An arc's points, longitudes turned to the view and made continuous (an arc that
+        crosses the view's cut meridian runs on past ±180 instead of jumping back)."""
+        points = arcs[index if index >= 0 else ~index]
+        out: list[tuple[float, float]] = []
+        for lon, lat in points:
+            lon -= view.rotation
+            if out:
+                lon += 360 * round((out[-1][0] - lon) / 360)
             else:
-                pts = [to_plane(lon, lat, view.rotation) for lon, lat in lonlat]
-                projected[i] = _simplify(pts, tolerance)
-        pts = projected[i]
-        if pts is None:
-            return None
+                lon = ((lon + 180) % 360) - 180
+            out.append((lon, lat))
+        return out if index >= 0 else out[::-1]
+
+    def arc_points(index: int, shift: int) -> list[tuple[float, float]]:
+        """An arc projected (longitudes moved by `shift` turns) and simplified, once per
+        arc and shift: neighbours share one simplified border (no slivers)."""
+        i = index if index >= 0 else ~index
+        if (i, shift) not in projected:
+            lonlat = arc_lons(i)
+            pts = [
+                (WIDTH / 2 + x * _K, _Y_OFFSET - y * _K)
+                for x, y in (natural_earth(lon + 360 * shift, lat) for lon, lat in lonlat)
+            ]
+            projected[(i, shift)] = _simplify(pts, tolerance)
+        pts = projected[(i, shift)]
         return pts if index >= 0 else pts[::-1]
+
+    def ring_shifts(ring_arcs: list[int]) -> list[int]:
+        """The turns (of 360°) each arc of a ring moves so the ring is one continuous line,
+        then the whole ring moved so most of it lies inside ±180 (a state across the cut
+        meridian, such as Russia or Fiji, is drawn whole, running off the map's edge)."""
+        shifts, last = [], None
+        for index in ring_arcs:
+            first_lon = arc_lons(index)[0][0]
+            shift = 0 if last is None else round((last - first_lon) / 360)
+            shifts.append(shift)
+            last = arc_lons(index)[-1][0] + 360 * shift
+        lons = [
+            lon + 360 * shift
+            for index, shift in zip(ring_arcs, shifts, strict=True)
+            for lon, _lat in arc_lons(index)
+        ]
+        middle = (min(lons) + max(lons)) / 2
+        turn = -round(middle / 360)
+        return [shift + turn for shift in shifts]
 
     def rings_of(geometry: dict, *, min_area: float) -> list[list[tuple[int, int]]]:
         polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry.get("arcs", [])
@@ -226,15 +255,9 @@ def _geometry_build(region: str) -> Geometry | None:
         for polygon in polygons:
             for ring_arcs in polygon:
                 points: list[tuple[float, float]] = []
-                broken = False
-                for index in ring_arcs:
-                    pts = arc_points(index)
-                    if pts is None:
-                        broken = True
-                        break
+                for index, shift in zip(ring_arcs, ring_shifts(ring_arcs), strict=True):
+                    pts = arc_points(index, shift)
                     points.extend(pts if not points else pts[1:])
-                if broken:
-                    continue
                 ring = [(round(x * precision), round(y * precision)) for x, y in points]
                 ring = [p for i, p in enumerate(ring) if i == 0 or p != ring[i - 1]]
                 if len(ring) >= 3 and _ring_area(ring) >= min_area:

@@ -113,3 +113,33 @@ def test_the_country_page_has_a_locator_map_of_its_region(demo_world, client):
     assert states["AUS"]["href"] == reverse("dashboards:country", args=["AUS"])
     assert "Fiji" in re.search(r'aria-label="([^"]*)"', svg).group(1)
     assert io.BytesIO(svg.encode()).read(4) == b"<svg"
+
+
+def _rings(d: str) -> list[list[tuple[int, int]]]:
+    """The absolute points of each ring of worldmap's path data (M/m, then l steps, z)."""
+    rings, cx, cy = [], 0, 0
+    for move, x, y, steps in re.findall(r"([Mm])(-?\d+)\s?(-?\d+)l([^z]*)z", d):
+        x, y = (int(x), int(y)) if move == "M" else (cx + int(x), cy + int(y))
+        cx, cy = x, y
+        numbers = [int(n) for n in re.findall(r"-?\d+", steps)]
+        ring = [(x, y)]
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            ring.append((ring[-1][0] + dx, ring[-1][1] + dy))
+        rings.append(ring)
+    return rings
+
+
+def _area(d: str) -> float:
+    return sum(
+        abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1], strict=True))) / 2
+        for r in _rings(d)
+    )
+
+
+@pytest.mark.parametrize("region", ["", "Europe"])
+def test_a_state_across_the_cut_meridian_is_drawn_whole(region):
+    # issue 12: Russia's mainland crosses 180°E; it was dropped from the server-drawn map
+    # (only its islands were left, and the Europe view showed no Russia at all)
+    geo = worldmap.geometry(region)
+    assert _area(geo.shapes["RUS"]) > 2 * _area(geo.shapes["KAZ"])
+    assert _area(geo.shapes["RUS"]) > _area(geo.shapes["CAN"]) * 0.8

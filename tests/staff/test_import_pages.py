@@ -29,7 +29,9 @@ def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
     content = csv_bytes(HEADER, "Vietnam,pledged,2026-03-01,https://example.org/a,,,,", bom=True)
     upload = SimpleUploadedFile("statuses.csv", content, content_type="text/csv")
     # when: uploaded, a preview and nothing else
-    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True)
+    response = alice_client.post(
+        "/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True
+    )
     html = response.content.decode()
     assert "No information → Pledged" in html and "Apply the import" in html
     assert not PledgeEvent.objects.exists()
@@ -50,7 +52,9 @@ def test_upload_preview_then_apply_in_the_browser_flow(alice_client, editor):
 def test_a_file_with_bad_rows_shows_them_and_cannot_be_applied(alice_client):
     content = csv_bytes(HEADER, "Narnia,pledged,2026-03-01,https://example.org/a,,,,")
     upload = SimpleUploadedFile("bad.csv", content, content_type="text/csv")
-    response = alice_client.post("/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True)
+    response = alice_client.post(
+        "/en/staff/imports/pledge-statuses/", {"file": upload}, follow=True
+    )
     html = response.content.decode()
     assert "Line 2" in html and "Unknown country" in html
     assert "Apply the import" not in html
