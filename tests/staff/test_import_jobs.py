@@ -407,6 +407,10 @@ def test_a_long_import_does_not_make_a_concurrent_staff_request_fail_on_postgres
         pytest.skip("SQLite: the test above, on a database file")
     from pledges.roles import roles_ensure
 
+    # a transactional test before this one may have flushed the reference data (the states
+    # and capabilities the file names): load it, as the browser tests do
+    call_command("load_reference_data", verbosity=0)
+
     roles_ensure()
     other = staff_in_role("editor", name="dora")
     content = capability_csv(195, 8)
