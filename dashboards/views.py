@@ -23,6 +23,7 @@ from dashboards import figures, live, public, worldmap
 from dashboards.pagecache import public_page
 from dashboards.snapshot import Snapshot, snapshot_current
 from dashboards.snapshot_http import snapshot_answer
+from pledges.selectors import collation_key
 from pledges.spreadsheets import csv_cell, xlsx_row
 
 TOPOJSON = "dashboards/vendor/topojson/world_110m.json"
@@ -233,13 +234,12 @@ def _share_meta(*, title: str, description: str, url: str, image: str, image_alt
 
 
 def _card_lines(snapshot) -> list[str]:
-    return [
-        (_("Demo data: invented for a demonstration.") if snapshot.data.get("demo_data") else "")
-        + " "
-        + _("Verified data as of %(date)s.") % {"date": snapshot.as_of[:10]}
-        + " "
-        + settings.SITE_URL.split("://", 1)[-1]
+    parts = [
+        _("Demo data: invented for a demonstration.") if snapshot.data.get("demo_data") else "",
+        _("Verified data as of %(date)s.") % {"date": snapshot.as_of[:10]},
+        settings.SITE_URL.split("://", 1)[-1],
     ]
+    return [" ".join(part for part in parts if part)]
 
 
 def _png_response(svg: str) -> HttpResponse:
@@ -255,7 +255,7 @@ def share_card_map(request):
     the pledge map with the headline count. Drawn once per snapshot and language, then
     served from the public page cache (and a CDN) like any public page."""
     snapshot = snapshot_current()
-    data = snapshot.data
+    data = public.data_localised(snapshot.data, snapshot.etag)
     summary = public.summary(data)
     return _png_response(
         worldmap.share_card_svg(
@@ -277,7 +277,7 @@ def share_card_map(request):
 def share_card_country(request, iso3: str):
     """A country page's share picture: where the state is (a locator map) and its status."""
     snapshot = snapshot_current()
-    data = snapshot.data
+    data = public.data_localised(snapshot.data, snapshot.etag)
     state = public.state_get(data, iso3)
     if state is None:
         raise Http404(_("No UN Member or observer State has this code."))
@@ -560,7 +560,7 @@ def compare(request):
         slots=chosen + [""] * (public.COMPARE_MAX - len(chosen)),
         options=sorted(
             ({"iso3": s["iso3"], "name": s["name"]} for s in data["states"]),
-            key=lambda o: o["name"],
+            key=lambda o: collation_key(o["name"], get_language()),
         ),
     )
     return render(request, "dashboards/compare.html", context)

@@ -82,3 +82,19 @@ def test_a_bad_code_is_a_message_on_the_page_not_an_error_page(demo_world, clien
 def test_the_country_page_links_its_comparison(demo_world, client):
     html = client.get(reverse("dashboards:country", args=["KEN"])).content.decode()
     assert f'href="{reverse("dashboards:compare")}?s=KEN"' in html
+
+
+def test_the_states_to_choose_from_are_in_the_languages_order(demo_world, client):
+    # issue 14: in French, "Égypte" sorts among the E, not after "Zimbabwe"
+    from django.utils import translation
+
+    from pledges.languages import collation_key
+
+    with translation.override("fr"):
+        url = reverse("dashboards:compare")
+    html = client.get(url).content.decode()
+    first = html.split('<select id="compare-1"', 1)[1].split("</select>", 1)[0]
+    names = re.findall(r'<option value="[A-Z]{3}">([^<]+)</option>', first)
+    assert len(names) > 190
+    assert names == sorted(names, key=lambda n: collation_key(n, "fr"))
+    assert names.index("Égypte") < names.index("Zimbabwe")

@@ -143,3 +143,15 @@ def test_a_state_across_the_cut_meridian_is_drawn_whole(region):
     geo = worldmap.geometry(region)
     assert _area(geo.shapes["RUS"]) > 2 * _area(geo.shapes["KAZ"])
     assert _area(geo.shapes["RUS"]) > _area(geo.shapes["CAN"]) * 0.8
+
+
+def test_a_card_names_the_state_in_the_pages_language(demo_world, client, monkeypatch):
+    # issue 14: the French country page's picture says "Allemagne", not "Germany"
+    from django.utils import translation
+
+    monkeypatch.setattr(worldmap, "png_render", lambda svg: svg.encode())
+    with translation.override("fr"):
+        url = reverse("dashboards:card_country", args=["DEU"])
+    svg = client.get(url).content.decode()
+    assert "<title>Allemagne</title>" in svg
+    assert "Germany" not in svg
