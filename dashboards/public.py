@@ -794,8 +794,8 @@ def comparison(data: dict, codes: list[str]) -> Comparison:
             errors.append(
                 str(_("No UN Member or observer State has the code “%(code)s”.") % {"code": code})
             )
-        elif state in states:
-            continue
+        elif any(s["iso3"] == state["iso3"] for s in states):
+            continue  # asked for twice
         elif len(states) == COMPARE_MAX:
             errors.append(
                 str(_("Compare up to %(n)s states at a time: %(state)s was left out."))

@@ -200,19 +200,24 @@ def _geometry_build(region: str) -> Geometry | None:
     arcs = _decode_arcs(topology)
     projected: dict[tuple[int, int], list[tuple[float, float]]] = {}
 
+    unwrapped: dict[int, list[tuple[float, float]]] = {}
+
     def arc_lons(index: int) -> list[tuple[float, float]]:
         """An arc's points, longitudes turned to the view and made continuous (an arc that
-        crosses the view's cut meridian runs on past ±180 instead of jumping back)."""
-        points = arcs[index if index >= 0 else ~index]
-        out: list[tuple[float, float]] = []
-        for lon, lat in points:
-            lon -= view.rotation
-            if out:
-                lon += 360 * round((out[-1][0] - lon) / 360)
-            else:
-                lon = ((lon + 180) % 360) - 180
-            out.append((lon, lat))
-        return out if index >= 0 else out[::-1]
+        crosses the view's cut meridian runs on past ±180 instead of jumping back); once
+        per arc."""
+        i = index if index >= 0 else ~index
+        if i not in unwrapped:
+            out: list[tuple[float, float]] = []
+            for lon, lat in arcs[i]:
+                lon -= view.rotation
+                if out:
+                    lon += 360 * round((out[-1][0] - lon) / 360)
+                else:
+                    lon = ((lon + 180) % 360) - 180
+                out.append((lon, lat))
+            unwrapped[i] = out
+        return unwrapped[i] if index >= 0 else unwrapped[i][::-1]
 
     def arc_points(index: int, shift: int) -> list[tuple[float, float]]:
         """An arc projected (longitudes moved by `shift` turns) and simplified, once per
@@ -232,18 +237,14 @@ def _geometry_build(region: str) -> Geometry | None:
         """The turns (of 360°) each arc of a ring moves so the ring is one continuous line,
         then the whole ring moved so most of it lies inside ±180 (a state across the cut
         meridian, such as Russia or Fiji, is drawn whole, running off the map's edge)."""
-        shifts, last = [], None
+        shifts, last, low, high = [], None, math.inf, -math.inf
         for index in ring_arcs:
-            first_lon = arc_lons(index)[0][0]
-            shift = 0 if last is None else round((last - first_lon) / 360)
+            lons = [lon for lon, _lat in arc_lons(index)]
+            shift = 0 if last is None else round((last - lons[0]) / 360)
             shifts.append(shift)
-            last = arc_lons(index)[-1][0] + 360 * shift
-        lons = [
-            lon + 360 * shift
-            for index, shift in zip(ring_arcs, shifts, strict=True)
-            for lon, _lat in arc_lons(index)
-        ]
-        middle = (min(lons) + max(lons)) / 2
+            last = lons[-1] + 360 * shift
+            low, high = min(low, min(lons) + 360 * shift), max(high, max(lons) + 360 * shift)
+        middle = (low + high) / 2
         turn = -round(middle / 360)
         return [shift + turn for shift in shifts]
 
