@@ -60,3 +60,25 @@ def test_import_templates_neutralise_risky_cells(importer, start, monkeypatch):
     rows = list(csv.reader(io.StringIO(importer().template_csv(), newline="")))
     assert rows[1] == [f"'{start}cmd", "GHA"]
     assert rows[0] == [c.name for c in importer.columns]
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [None, float("nan"), pytest.param("pandas.NA", id="pandas.NA")],
+)
+def test_a_missing_value_is_an_empty_xlsx_cell_never_nan(missing, tmp_path):
+    """NaN and pandas' NA written as numbers make an XLSX that Excel reports as corrupt
+    ("nan" in a number cell); every missing value must be an empty cell (mutmut survivors
+    of `_is_empty`, docs/testing.md)."""
+    if missing == "pandas.NA":
+        pandas = pytest.importorskip("pandas")
+        missing = pandas.NA
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("t")
+    row = xlsx_row(sheet, ["before", missing, 1.5])
+    assert row[1] is None
+    sheet.append(row)
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    cells = [c.value for c in next(load_workbook(path).active.iter_rows())]
+    assert cells == ["before", None, 1.5]
