@@ -121,4 +121,4 @@ bench-drafting: $(STAMP) ## 200 children in 5 sessions read and submit for 60 s 
 .PHONY: mutants
 
 mutants: $(STAMP) ## Mutation-test the rule modules with mutmut ([tool.mutmut]; MUTANTS=glob to narrow)
-	$(BIN)/mutmut run $(MUTANTS); status=$$?; $(BIN)/mutmut results; exit $$status
+	mkdir -p var && SQLITE_TEST_PATH=$(CURDIR)/var/mutants-test.sqlite3 $(BIN)/mutmut run --max-children 1 $(MUTANTS); status=$$?; $(BIN)/mutmut results; exit $$status

@@ -149,6 +149,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 10,
     }
     DATABASES["default"].setdefault("TEST", {})
+    # `make mutants` (docs/testing.md): a test database in a file, kept between the runs
+    # (pytest --reuse-db), so each mutant's test run skips the migrations.
+    if env_str("SQLITE_TEST_PATH", ""):
+        DATABASES["default"]["TEST"]["NAME"] = env_str("SQLITE_TEST_PATH", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background tasks (issue 13): Django's tasks API through the django-tasks backport ----
