@@ -267,6 +267,8 @@ def _bar_chart(
                 "tickvals": list(range(len(values))),
                 "ticktext": labels,
                 "autorange": "reversed",
+                # Long step names ("Strategy adopted or beyond") were cut at the left edge.
+                "automargin": True,
                 "side": "right" if rtl else "left",
                 "fixedrange": True,
                 "showgrid": False,
