@@ -190,6 +190,8 @@ def map_payload(
             "since": _("since %(date)s") % {"date": "{date}"},
             # The time slider recounts the headline from the same events (issue 12).
             "pledged_or_beyond": sorted(public.PLEDGED_OR_BEYOND),
+            # ... and re-sorts the table as public.state_rows does: by this order of statuses.
+            "status_order": list(public.STATUS_ORDER),
             "states": [
                 {
                     "iso3": s["iso3"],
@@ -265,6 +267,8 @@ def _bar_chart(
                 "tickvals": list(range(len(values))),
                 "ticktext": labels,
                 "autorange": "reversed",
+                # Long step names ("Strategy adopted or beyond") were cut at the left edge.
+                "automargin": True,
                 "side": "right" if rtl else "left",
                 "fixedrange": True,
                 "showgrid": False,

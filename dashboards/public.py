@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -395,6 +395,10 @@ class StateRow:
     # None, None when nothing is known. Downloads write the two numbers in two columns: a
     # "1/3" cell is a date to Excel (issue 12).
     coverage_counts: tuple[tuple[str, int | None, int | None], ...] = ()
+    # The row's place among the table's rows in the page language's collation: the map's
+    # slider re-sorts the rows in the browser with it as the tie-break, so the browser never
+    # compares names differently from the server (issue 12).
+    name_rank: int = 0
 
     def as_export(self) -> dict:
         return {
@@ -523,6 +527,10 @@ def state_rows(data: dict, query: TableQuery) -> list[StateRow]:
     # Russian by the Cyrillic alphabet, Chinese by pinyin, Arabic by the Arabic alphabet).
     language = get_language()
     names = {r.iso3: collation_key(r.name, language) for r in rows}
+    rows = [
+        replace(r, name_rank=rank)
+        for rank, r in enumerate(sorted(rows, key=lambda r: names[r.iso3]))
+    ]
     keys = {
         "name": lambda r: names[r.iso3],
         "region": lambda r: (r.region, names[r.iso3]),

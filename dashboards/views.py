@@ -155,6 +155,14 @@ def home(request):
         map_payload=_map_payload(snapshot, data),
         map_svg=_map_svg(data, public.layers(data)[0], map_id="home-map"),
         progress_payload=_json_for_html(figures.progress_payload(data, snapshot.etag, today=today)),
+        # The charts' PNG/SVG downloads carry the source and the date in the image and the
+        # file name, as the map's PNG does (issue 12).
+        chart_date=snapshot.as_of[:10],
+        chart_source="{} — {}/. {}".format(
+            _("Global Pledge Tracker"),
+            settings.SITE_URL,
+            _("Verified data as of %(date)s.") % {"date": snapshot.as_of[:10]},
+        ),
         pledge_layer=public.layers(data)[0],
         pledge_layer_list=public.layers(data)[:1],
     )

@@ -99,3 +99,53 @@ def test_a_keyboard_layer_change_leaves_no_stale_tooltip(page, demo_world):
     page.keyboard.press("ArrowDown")
     page.wait_for_selector("#world-map[data-drawn*='|Africa|']")
     assert hover.count() == 0
+
+
+def _order(page) -> list[str]:
+    """The data-iso3 of the table's visible rows, top to bottom."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('#states-table tbody tr[data-iso3]'))
+            .filter(tr => !tr.hidden).map(tr => tr.dataset.iso3)"""
+    )
+
+
+@pytest.mark.parametrize("sort", ["sort=status", "sort=since&dir=desc"])
+def test_the_slider_reorders_the_table_as_the_server_sorts_it(page, demo_world, sort):
+    # given: the order the server gives the first month, sorted by a column the slider moves
+    page.goto(f"/en/map/?{sort}")
+    page.wait_for_selector(f"#world-map{DRAWN}")
+    slider = page.get_by_label("Pledge status on", exact=True)
+    first = slider.get_attribute("data-steps").split(",")[0]
+    today_order = _order(page)
+    page.goto(f"/en/map/?at={first}&{sort}")
+    expected = _order(page)
+    assert expected != today_order  # the statuses differ, so must the order
+    page.goto(f"/en/map/?{sort}")
+    page.wait_for_selector(f"#world-map{DRAWN}")
+    # when the slider goes back to the first month, without a reload
+    slider.fill("0")
+    # then the rows stand in the server's order for that day
+    assert _order(page) == expected
+    # and back to today: today's order again
+    slider.fill(str(int(slider.get_attribute("max"))))
+    assert _order(page) == today_order
+
+
+def test_a_sort_link_keeps_the_date_the_slider_chose(page, demo_world):
+    # given: the table sorted by status, the slider moved to the first month
+    page.goto("/en/map/?sort=status")
+    page.wait_for_selector(f"#world-map{DRAWN}")
+    slider = page.get_by_label("Pledge status on", exact=True)
+    first = slider.get_attribute("data-steps").split(",")[0]
+    slider.fill("0")
+    # when the status heading is clicked again (descending)
+    page.get_by_role("link", name="Pledge status (sort)").click()
+    page.wait_for_url("**dir=desc**")
+    # then the server's table is for the same day
+    assert f"at={first}" in page.url
+    assert f"as it was on {first}" in page.locator(".table-count").inner_text()
+    assert (
+        page.locator("#states-table th[aria-sort='descending']")
+        .inner_text()
+        .startswith("Pledge status")
+    )

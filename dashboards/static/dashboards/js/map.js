@@ -181,6 +181,20 @@
       document.querySelectorAll('[data-map-svg-link], [data-map-png-link]').forEach(function (link) {
         link.setAttribute('href', link.getAttribute('href').split('?')[0] + (query ? '?' + query : ''));
       });
+      // The table's sort headings and downloads keep their own sort, and take the view's
+      // layer, region and date: a sort clicked after the slider moved keeps the date.
+      document.querySelectorAll('[data-view-link]').forEach(function (link) {
+        var href = link.getAttribute('href');
+        var hash = href.indexOf('#') >= 0 ? href.slice(href.indexOf('#')) : '';
+        var rest = hash ? href.slice(0, href.indexOf('#')) : href;
+        var path = rest.split('?')[0];
+        var own = new URLSearchParams(rest.indexOf('?') >= 0 ? rest.slice(rest.indexOf('?') + 1) : '');
+        ['layer', 'region', 'at'].forEach(function (name) {
+          if (params.get(name)) { own.set(name, params.get(name)); } else { own.delete(name); }
+        });
+        var ownQuery = own.toString();
+        link.setAttribute('href', path + (ownQuery ? '?' + ownQuery : '') + hash);
+      });
     }
 
     // "N states shown" and the caption follow the rows the region leaves visible.
@@ -207,6 +221,40 @@
     var categories = self.payload.pledge_categories;
     var beyond = {};
     (self.payload.pledged_or_beyond || []).forEach(function (s) { beyond[s] = true; });
+
+    // The server sorts the rows (public.state_rows); a column the slider changes (status,
+    // since) is re-sorted here by the same keys, the name's collation rank (from the server)
+    // breaking ties, and the whole order reversed when descending, as Python's reverse=True.
+    var tbody = tableRows.length ? tableRows[0].parentNode : null;
+    var sortHead = document.querySelector(
+      '#states-table thead th[aria-sort="ascending"], #states-table thead th[aria-sort="descending"]');
+    var sortKey = sortHead ? sortHead.getAttribute('data-sort-key') : '';
+    var sortSign = sortHead && sortHead.getAttribute('aria-sort') === 'descending' ? -1 : 1;
+    var statusRank = {};
+    (self.payload.status_order || []).forEach(function (s, i) { statusRank[s] = i; });
+    var rowKeys = {};
+
+    function compare(a, b) {
+      for (var i = 0; i < a.length; i++) {
+        if (a[i] < b[i]) { return -1; }
+        if (a[i] > b[i]) { return 1; }
+      }
+      return 0;
+    }
+
+    function reorder() {
+      if (!tbody || (sortKey !== 'status' && sortKey !== 'since')) { return; }
+      var keyOf = function (row) {
+        // A row the payload does not know (none today) goes last, as an unknown status does.
+        return rowKeys[row.getAttribute('data-iso3')] ||
+          [sortKey === 'status' ? 99 : '0000', Number(row.getAttribute('data-name-rank'))];
+      };
+      var rows = Array.prototype.slice.call(tableRows);
+      rows.sort(function (a, b) { return sortSign * compare(keyOf(a), keyOf(b)); });
+      var current = tbody.querySelectorAll('tr[data-region]');
+      var same = rows.every(function (row, i) { return current[i] === row; });
+      if (!same) { rows.forEach(function (row) { tbody.appendChild(row); }); }
+    }
 
     function showDay() {
       var day = self.day;
@@ -246,7 +294,12 @@
         }
         row.hidden = (!!self.region && row.getAttribute('data-region') !== self.region) ||
           (!!wanted && at[0] !== wanted);
+        var rank = Number(row.getAttribute('data-name-rank'));
+        rowKeys[row.getAttribute('data-iso3')] = sortKey === 'status'
+          ? [statusRank.hasOwnProperty(at[0]) ? statusRank[at[0]] : 99, rank]
+          : [at[1] || '0000', rank];
       });
+      reorder();
       var label = region && region.options[region.selectedIndex] && self.region ? region.options[region.selectedIndex].text : '';
       tableCounts(label);
     }
