@@ -110,20 +110,7 @@ def test_there_is_a_catalogue_for_every_language_but_english():
     assert {to_locale(code) for code in codes} == set(CATALOGUE_LANGUAGES)
 
 
-@pytest.mark.parametrize(
-    "language",
-    [
-        pytest.param(
-            lang,
-            marks=pytest.mark.xfail(
-                strict=True, reason="40 strings of the background import pages not yet in Spanish"
-            ),
-        )
-        if lang == "es"
-        else lang
-        for lang in CATALOGUE_LANGUAGES
-    ],
-)
+@pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
 def test_every_catalogue_is_complete(language):
     po = catalogue(language)
     untranslated = [e.msgid for e in po.untranslated_entries()]
