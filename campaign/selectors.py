@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
 from campaign.models import Campaign, EndorsementStatus, Engagement, Outcome, Partner, PartnerType
 from pledges.accountability import ReportingStatus, pledged_on, reporting_status
@@ -18,6 +19,8 @@ from pledges.selectors import (
     PLEDGED_OR_BEYOND,
     PledgeStatus,
     UNStatus,
+    collation_key,
+    country_name,
     country_status_rows,
     pledged_member_count,
 )
@@ -75,7 +78,9 @@ class StateReporting:
     reporting: ReportingStatus
 
 
-def reporting_all(*, today: dt.date, campaign: Campaign | None = None) -> list[StateReporting]:
+def reporting_all(
+    *, today: dt.date, campaign: Campaign | None = None, language: str | None = None
+) -> list[StateReporting]:
     """Every state now pledged (verified), with its reporting status: three queries (the
     campaign unless given, its pledges with their verified report counts, their verified
     changes)."""
@@ -115,7 +120,9 @@ def reporting_all(*, today: dt.date, campaign: Campaign | None = None) -> list[S
         result.append(
             StateReporting(
                 iso3=pledge.country_id,
-                name=pledge.country.short_name,
+                name=pledge.country.short_name
+                if language is None
+                else country_name(pledge.country, language),
                 pledged_on=since,
                 reporting=reporting_status(
                     pledged_on=since,
@@ -137,9 +144,11 @@ def reporting_not_pledged() -> ReportingStatus:
 
 
 def reporting_overdue(*, today: dt.date) -> list[StateReporting]:
-    """Pledged states whose progress report is overdue, longest overdue first."""
-    late = [r for r in reporting_all(today=today) if r.reporting.overdue]
-    return sorted(late, key=lambda r: (-r.reporting.days_overdue, r.name))
+    """Pledged states whose progress report is overdue, longest overdue first (the staff
+    panel: names in the active language, equal delays in its collation order)."""
+    language = get_language()
+    late = [r for r in reporting_all(today=today, language=language) if r.reporting.overdue]
+    return sorted(late, key=lambda r: (-r.reporting.days_overdue, collation_key(r.name, language)))
 
 
 # --- Engagements (staff only: never used by public pages) -------------------------------------

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pledges.models import AuditedQuerySet, Country, LockedModel, PledgeClause, PledgeText
@@ -32,7 +33,7 @@ class AgeBand(models.TextChoices):
 
 class SessionStatus(models.TextChoices):
     DRAFT = "draft", _("Being prepared")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("session status", "Open")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
     ARCHIVED = "archived", _("Archived")
@@ -157,8 +158,8 @@ class DraftingSession(LockedModel):
 
 class ParticipantStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting to be let in")
-    ADMITTED = "admitted", _("Let in")
-    REMOVED = "removed", _("Removed")
+    ADMITTED = "admitted", pgettext_lazy("participant status", "Let in")
+    REMOVED = "removed", pgettext_lazy("participant status", "Removed")
 
 
 class Participant(models.Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -27,7 +28,7 @@ class ClauseChange(StrEnum):
 
 CHANGE_LABELS = {
     ClauseChange.ADDED: _("Added"),
-    ClauseChange.REMOVED: _("Removed"),
+    ClauseChange.REMOVED: pgettext_lazy("clause change", "Removed"),
     ClauseChange.MOVED: _("Moved"),
     ClauseChange.REWORDED: _("Reworded"),
     ClauseChange.UNCHANGED: _("Unchanged"),

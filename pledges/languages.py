@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Iterable
+from typing import TypeVar
 
 from django.conf import settings
 
 NAME_CODES = ("en", "fr", "es", "ru", "zh", "ar")
+
+T = TypeVar("T")
 
 
 def name_code(language: str | None) -> str:
@@ -52,3 +56,17 @@ def collation_key(text: str, language: str | None):
         decomposed = unicodedata.normalize("NFKD", text)
         return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return collator.getSortKey(text)
+
+
+def country_name(country, language: str | None) -> str:
+    """A state's name in a language: its UN name there; in English, its short name (as the
+    public pages show it)."""
+    code = name_code(language)
+    if code == "en":
+        return country.short_name
+    return getattr(country, f"name_{code}", "") or country.short_name
+
+
+def countries_collated(countries: Iterable[T], language: str | None) -> list[T]:
+    """States (Country objects) in the order a reader of `language` expects their names."""
+    return sorted(countries, key=lambda c: collation_key(country_name(c, language), language))

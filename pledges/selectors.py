@@ -9,7 +9,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from pledges import accountability
 from pledges.history import history_changes
-from pledges.languages import collation_key, name_code  # noqa: F401 - for the faces (issue 14)
+from pledges.languages import (  # noqa: F401 - for the faces (issue 14)
+    collation_key,
+    countries_collated,
+    country_name,
+    name_code,
+)
 from pledges.models import (
     LADDER,
     NO_INFORMATION,
@@ -94,8 +99,14 @@ class CountryStatusRow:
     is_demo: bool
 
 
-def country_status_rows(*, pledge_text: PledgeText | None = None) -> list[CountryStatusRow]:
-    """Every state with its verified pledge status; two queries whatever the data size."""
+def country_status_rows(
+    *, pledge_text: PledgeText | None = None, language: str | None = None
+) -> list[CountryStatusRow]:
+    """Every state with its verified pledge status; two queries whatever the data size.
+
+    With a `language`, each row's name is the state's name in it and the rows are in its
+    collation order (the staff workspace); without, the English short names, in that order.
+    """
     pledge_text = pledge_text or pledge_text_current()
     pledges = {}
     if pledge_text is not None:
@@ -107,15 +118,19 @@ def country_status_rows(*, pledge_text: PledgeText | None = None) -> list[Countr
         }
     rows = []
     labels = dict(PledgeStatus.choices)
-    for country in Country.objects.order_by("short_name").only(
-        "iso3", "short_name", "region", "sub_region", "un_status"
-    ):
+    names = [f"name_{name_code(language)}"] if language is not None else []
+    countries = Country.objects.order_by("short_name").only(
+        "iso3", "short_name", "region", "sub_region", "un_status", *names
+    )
+    if language is not None:
+        countries = countries_collated(countries, language)
+    for country in countries:
         pledge = pledges.get(country.iso3)
         status = pledge.status if pledge else NO_INFORMATION
         rows.append(
             CountryStatusRow(
                 iso3=country.iso3,
-                name=country.short_name,
+                name=country.short_name if language is None else country_name(country, language),
                 region=country.region,
                 sub_region=country.sub_region,
                 un_status=country.un_status,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Engagement, Milestone, MilestoneKind, Outcome, Partner
@@ -23,7 +24,7 @@ from pledges.models import (
     ProgressReport,
     ReviewState,
 )
-from pledges.selectors import M49_REGIONS
+from pledges.selectors import M49_REGIONS, countries_collated, country_name
 
 # What an evidence document may be, recognised by its first bytes (not by its name).
 EVIDENCE_SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
@@ -83,6 +84,25 @@ def formfield_for(field, **kwargs):
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return field.formfield(**kwargs)
+
+
+class CountryChoiceIterator(forms.models.ModelChoiceIterator):
+    """A select's states in the page's language: by their names there, in its collation (the
+    order the public lists use), not by the English name."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for country in countries_collated(self.queryset, get_language()):
+            yield self.choice(country)
+
+
+def states_in_language(field: forms.ModelChoiceField) -> None:
+    """Make a country field (single or multiple) list its states as CountryChoiceIterator does."""
+    field.iterator = CountryChoiceIterator
+    field.label_from_instance = lambda country: country_name(country, get_language())
+    # the widget took its choices when the queryset was set: give it the new iterator's
+    field.queryset = field.queryset
 
 
 class DateInput(forms.DateInput):
@@ -272,6 +292,7 @@ class EngagementForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.lock_version
             self.fields["lock_version"].required = True
+        states_in_language(self.fields["country"])
         # Owners are active staff members (issue 11, item 6).
         staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
         for name in ("owner", "follow_up_owner"):
@@ -312,6 +333,7 @@ class PartnerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lock_version"].initial = self.instance.lock_version
+        states_in_language(self.fields["countries"])
 
     def model_values(self) -> tuple[dict, dict]:
         """(field values, many-to-many values), ready for services.record_change."""
@@ -419,6 +441,7 @@ class CampaignSettingsForm(forms.ModelForm):
     def __init__(self, *args, confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lock_version"].initial = self.instance.lock_version
+        states_in_language(self.fields["target_countries"])
         self.outcomes = list(Outcome.objects.order_by("number"))
         actions = self.instance.outcome_actions or {}
         initial_actions = self.initial.get("outcome_actions", actions)
@@ -516,9 +539,9 @@ class DraftingSessionForm(forms.ModelForm):
             _("Version %(version)s: %(title)s") % {"version": t.version, "title": t.title}
         )
         country = self.fields["country"]
-        country.queryset = Country.objects.order_by("short_name")
+        country.queryset = Country.objects.all()
         country.to_field_name = "iso3"
-        country.label_from_instance = lambda c: c.short_name
+        states_in_language(country)
         self.fields["region"] = forms.ChoiceField(
             label=self.fields["region"].label,
             required=False,

@@ -18,6 +18,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Outcome, Partner
@@ -528,12 +529,13 @@ def country_list(
 ) -> CountryListPage:
     """Every state with its verified status and open drafts, searched by name (in the six UN
     languages and the aliases, as the import resolves them), ISO3 or ISO2, and filtered.
+    Names are in the active language, in its collation order, as on the public pages.
 
     Eight queries whatever the data: the current pledge text (two at most), the verified
     pledges, the states, the open drafts (three kinds, and the pledges' revisions); a search
     reads the states' names once more.
     """
-    status_rows = registry.country_status_rows()
+    status_rows = registry.country_status_rows(language=get_language())
     drafts = _open_drafts_by_country()
     matches: set[str] | None = None
     if name_key(query):
@@ -856,7 +858,9 @@ def campaign_settings_page(*, campaign: Campaign, user) -> CampaignSettingsPage:
         pledged_members=campaign_pledged_members(campaign),
         outcomes=outcomes,
         milestones=list(campaign.milestones.order_by("date", "name")),
-        target_countries=list(campaign.target_countries.order_by("short_name")),
+        target_countries=registry.countries_collated(
+            campaign.target_countries.all(), get_language()
+        ),
         revision=revision,
         revision_diff=revision_diff(revision=revision, target=campaign) if revision else [],
         revision_review_url=review_url,
@@ -901,7 +905,11 @@ def staff_dashboard(*, today) -> StaffDashboard:
     totals = [sum(1 for r in rows if r.status == s) for s in order]
     campaign = campaign_current()
     engaged = set(Engagement.objects.values_list("country_id", flat=True).distinct())
-    targets = list(campaign.target_countries.order_by("short_name")) if campaign else []
+    targets = (
+        registry.countries_collated(campaign.target_countries.all(), get_language())
+        if campaign
+        else []
+    )
     stage_labels = dict(PledgeStatus.choices)
     by_stage: dict[str, int] = {}
     for stage in Engagement.objects.values_list("pledge_stage", flat=True):

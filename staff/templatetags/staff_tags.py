@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 
+from pledges.languages import country_name
 from staff.selectors import StaffAbilities, staff_abilities
 
 register = template.Library()
@@ -71,3 +73,9 @@ def lookup(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def state_name(country) -> str:
+    """A state's name in the page's language (its UN name there; the short name in English)."""
+    return country_name(country, get_language())

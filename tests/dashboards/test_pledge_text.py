@@ -267,3 +267,36 @@ def test_pledge_page_query_count_does_not_grow(
     assert response.status_code == 200
     with django_assert_num_queries(5):
         client.get(f"/en/pledge/v/{newest.version}/")
+
+
+def test_the_print_view_notes_each_clause_shown_in_english_or_outdated(client, alice, bob):
+    # given version 2 with clause 1 in French, then reworded (outdated); clause 2 not in French
+    text = next_version(editor=alice)
+    first = clause(text, 1)
+    services.pledge_clause_translation_set(
+        clause=first,
+        user=alice,
+        expected_lock_version=fresh(text).lock_version,
+        language="fr",
+        formal_text="Nous nous engageons.",
+        child_text="Nous allons aider.",
+    )
+    services.pledge_clause_update(
+        clause=clause(text, 1),
+        user=alice,
+        expected_lock_version=fresh(text).lock_version,
+        formal_text=first.formal_text + " Always.",
+        child_text=first.child_text,
+    )
+    assert not clause(text, 2).translations.filter(language="fr").exists()
+    publish(text, verifier=bob)
+    # when
+    french = _html(client.get(f"/fr/pledge/v/{text.version}/print/"))
+    english = _html(client.get(f"/en/pledge/v/{text.version}/print/"))
+    # then the notes /pledge/ shows, in French, in both the formal and the child-friendly list
+    formal, child = french.split('id="child-heading"', 1)
+    for section in (formal, child):
+        assert "notice-outdated" in section
+        assert "notice-untranslated" in section
+    assert "pas encore traduite" in french and "Traduction obsolète" in french
+    assert "notice-untranslated" not in english and "notice-outdated" not in english
