@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from pledges import accountability
 from pledges.history import history_changes
-from pledges.languages import collation_key, name_code  # noqa: F401 - for the faces (issue 14)
+from pledges.languages import NAME_CODES, collation_key, name_code  # noqa: F401 - for the faces (issue 14)
 from pledges.models import (
     LADDER,
     NO_INFORMATION,
