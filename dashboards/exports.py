@@ -85,6 +85,25 @@ SOURCE_FIELDS = (
     F("source_publisher", "string", _("Who published the source.")),
     F("source_date", "date", _("Date of the source (YYYY-MM-DD).")),
 )
+# The MNR's names and descriptions in the other UN languages: the project's own
+# translations (WeProtect publishes the MNR in English), columns named as the states'.
+MNR_TRANSLATED = ("fr", "es", "ru", "zh", "ar")
+_MNR_NAME_FIELDS = (
+    F("name_fr", "string", _("Name in French (our own translation, not an official one).")),
+    F("name_es", "string", _("Name in Spanish (our own translation, not an official one).")),
+    F("name_ru", "string", _("Name in Russian (our own translation, not an official one).")),
+    F("name_zh", "string", _("Name in Chinese (our own translation, not an official one).")),
+    F("name_ar", "string", _("Name in Arabic (our own translation, not an official one).")),
+)
+_MNR_DESCRIPTION_FIELDS = (
+    F("description_fr", "string", _("What it means, in French (our own translation).")),
+    F("description_es", "string", _("What it means, in Spanish (our own translation).")),
+    F("description_ru", "string", _("What it means, in Russian (our own translation).")),
+    F("description_zh", "string", _("What it means, in Chinese (our own translation).")),
+    F("description_ar", "string", _("What it means, in Arabic (our own translation).")),
+)
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "countries",
@@ -183,6 +202,7 @@ TABLES: tuple[Table, ...] = (
             F("key", "string", _("Domain key.")),
             F("number", "integer", _("Domain number, 1 to 6.")),
             F("name", "string", _("Domain name.")),
+            *_MNR_NAME_FIELDS,
             F("mnr_version", "string", _("MNR version (2016).")),
         ),
     ),
@@ -194,7 +214,9 @@ TABLES: tuple[Table, ...] = (
             F("number", "integer", _("Capability number, 1 to 21.")),
             F("domain", "string", _("Key of its domain.")),
             F("name", "string", _("Capability name.")),
+            *_MNR_NAME_FIELDS,
             F("description", "string", _("What it means (paraphrase).")),
+            *_MNR_DESCRIPTION_FIELDS,
             F("mnr_version", "string", _("MNR version (2016).")),
         ),
     ),
@@ -462,7 +484,13 @@ def dataset_tables() -> dict[str, list[dict]]:
         ],
         "pledge_events": [_event_row(e) for e in public.events],
         "mnr_domains": [
-            {"key": d.key, "number": d.number, "name": d.name, "mnr_version": d.mnr_version}
+            {
+                "key": d.key,
+                "number": d.number,
+                "name": d.name,
+                **{f"name_{code}": d.name_in(code) for code in MNR_TRANSLATED},
+                "mnr_version": d.mnr_version,
+            }
             for d in public.domains
         ],
         "mnr_capabilities": [
@@ -471,7 +499,9 @@ def dataset_tables() -> dict[str, list[dict]]:
                 "number": c.number,
                 "domain": c.domain.key,
                 "name": c.name,
+                **{f"name_{code}": c.name_in(code) for code in MNR_TRANSLATED},
                 "description": c.description,
+                **{f"description_{code}": c.description_in(code) for code in MNR_TRANSLATED},
                 "mnr_version": c.mnr_version,
             }
             for c in public.capabilities

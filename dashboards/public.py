@@ -683,12 +683,39 @@ def state_name(state: dict, language: str | None = None) -> str:
     return (state.get("names") or {}).get(code) or state["name"]
 
 
-def data_localised(data: dict, key: str) -> dict:
-    """The snapshot's data with each state's "name" in the active language (issue 14).
+def _in_language(record: dict, field: str, plural: str, code: str) -> str:
+    # A snapshot written before the MNR had its six languages holds English only.
+    return (record.get(plural) or {}).get(code) or record[field]
 
-    Every public page, chart, hover text and the server-drawn map read `state["name"]`, so
-    this one step puts them all in the page's language. Kept per snapshot version (`key`,
-    its ETag) and language: a page costs no copying once warm. English is the data itself.
+
+def domain_localised(domain: dict, language: str | None = None) -> dict:
+    """An MNR domain with its name, and its capabilities' names and descriptions, in a
+    language (the project's own translations; English where one is missing)."""
+    code = name_code(language or get_language())
+    if code == "en":
+        return domain
+    return {
+        **domain,
+        "name": _in_language(domain, "name", "names", code),
+        "capabilities": [
+            {
+                **c,
+                "name": _in_language(c, "name", "names", code),
+                "description": _in_language(c, "description", "descriptions", code),
+            }
+            for c in domain["capabilities"]
+        ],
+    }
+
+
+def data_localised(data: dict, key: str) -> dict:
+    """The snapshot's data with each state's "name", and the MNR's domain and capability
+    names and descriptions, in the active language (issue 14).
+
+    Every public page, chart, hover text and the server-drawn map read `state["name"]` and
+    `domain["name"]`, so this one step puts them all in the page's language. Kept per
+    snapshot version (`key`, its ETag) and language: a page costs no copying once warm.
+    English is the data itself.
     """
     language = name_code(get_language())
     if language == "en":
@@ -701,6 +728,7 @@ def data_localised(data: dict, key: str) -> dict:
     localised = {
         **data,
         "states": [{**s, "name": state_name(s, language)} for s in data["states"]],
+        "domains": [domain_localised(d, language) for d in data["domains"]],
     }
     with _localised_lock:
         if len(_localised) > 32:

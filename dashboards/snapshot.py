@@ -37,6 +37,7 @@ from dashboards.records import (
 )
 from pledges.selectors import (
     LADDER,
+    NAME_CODES,
     NO_INFORMATION,
     CapabilityStatusChoice,
     demo_data_present,
@@ -178,13 +179,23 @@ def snapshot_build() -> dict:
     """
     public = public_data()
     campaign = public.campaign
+    # The MNR in the six UN languages, as the states' names (the project's own translations):
+    # dashboards.public.data_localised puts the page's language into "name"/"description".
     domains = [
         {
             "key": d.key,
             "number": d.number,
             "name": d.name,
+            "names": {code: d.name_in(code) for code in NAME_CODES},
             "capabilities": [
-                {"key": c.key, "number": c.number, "name": c.name, "description": c.description}
+                {
+                    "key": c.key,
+                    "number": c.number,
+                    "name": c.name,
+                    "description": c.description,
+                    "names": {code: c.name_in(code) for code in NAME_CODES},
+                    "descriptions": {code: c.description_in(code) for code in NAME_CODES},
+                }
                 for c in d.capabilities.all()
             ],
         }

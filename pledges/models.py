@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pledges.languages import name_code
 from pledges.storage import evidence_storage_get, evidence_upload_to
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -375,6 +377,13 @@ class MNRDomain(models.Model):
     key = models.SlugField(_("key"), max_length=40, unique=True)
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=80)
+    # The names in the other UN languages, fields named as Country's (name_zh for zh-hans):
+    # the project's own translations (fixtures/mnr_2016.json); blank falls back to English.
+    name_fr = models.CharField(_("name (French)"), max_length=80, blank=True, default="")
+    name_es = models.CharField(_("name (Spanish)"), max_length=80, blank=True, default="")
+    name_ru = models.CharField(_("name (Russian)"), max_length=80, blank=True, default="")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=80, blank=True, default="")
+    name_ar = models.CharField(_("name (Arabic)"), max_length=80, blank=True, default="")
     mnr_version = models.CharField(_("MNR version"), max_length=8, default="2016")
 
     class Meta:
@@ -388,7 +397,10 @@ class MNRDomain(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_in(get_language())
+
+    def name_in(self, language: str | None) -> str:
+        return getattr(self, f"name_{name_code(language)}", "") or self.name
 
 
 class Capability(models.Model):
@@ -400,7 +412,27 @@ class Capability(models.Model):
         MNRDomain, on_delete=models.PROTECT, related_name="capabilities", verbose_name=_("domain")
     )
     name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True, default="")
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True, default="")
+    name_ru = models.CharField(_("name (Russian)"), max_length=120, blank=True, default="")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True, default="")
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True, default="")
     description = models.CharField(_("what it means"), max_length=300)
+    description_fr = models.CharField(
+        _("what it means (French)"), max_length=300, blank=True, default=""
+    )
+    description_es = models.CharField(
+        _("what it means (Spanish)"), max_length=300, blank=True, default=""
+    )
+    description_ru = models.CharField(
+        _("what it means (Russian)"), max_length=300, blank=True, default=""
+    )
+    description_zh = models.CharField(
+        _("what it means (Chinese)"), max_length=300, blank=True, default=""
+    )
+    description_ar = models.CharField(
+        _("what it means (Arabic)"), max_length=300, blank=True, default=""
+    )
     mnr_version = models.CharField(_("MNR version"), max_length=8, default="2016")
 
     class Meta:
@@ -417,7 +449,13 @@ class Capability(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {self.name_in(get_language())}"
+
+    def name_in(self, language: str | None) -> str:
+        return getattr(self, f"name_{name_code(language)}", "") or self.name
+
+    def description_in(self, language: str | None) -> str:
+        return getattr(self, f"description_{name_code(language)}", "") or self.description
 
 
 # --- The pledge text --------------------------------------------------------------------------

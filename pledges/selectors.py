@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from pledges import accountability
 from pledges.history import history_changes
 from pledges.languages import (  # noqa: F401 - for the faces (issue 14)
+    NAME_CODES,
     collation_key,
     countries_collated,
     country_name,

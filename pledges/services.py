@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from pledges.audit import security_event_log
+from pledges.languages import NAME_CODES
 from pledges.models import (
     PLEDGED_OR_BEYOND,
     Capability,
@@ -126,6 +127,10 @@ def countries_load(*, path: Path, report: LoadReport) -> None:
         )
 
 
+# The MNR's other languages (the project's own translations; English is name/description).
+MNR_CODES = tuple(code for code in NAME_CODES if code != "en")
+
+
 def mnr_load(*, path: Path, report: LoadReport) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     version = data["mnr_version"]
@@ -136,6 +141,7 @@ def mnr_load(*, path: Path, report: LoadReport) -> None:
             values={
                 "number": domain_row["number"],
                 "name": domain_row["name"],
+                **{f"name_{code}": domain_row.get(f"name_{code}", "") for code in MNR_CODES},
                 "mnr_version": version,
             },
             report=report,
@@ -148,6 +154,11 @@ def mnr_load(*, path: Path, report: LoadReport) -> None:
                     "number": cap["number"],
                     "name": cap["name"],
                     "description": cap["description"],
+                    **{f"name_{code}": cap.get(f"name_{code}", "") for code in MNR_CODES},
+                    **{
+                        f"description_{code}": cap.get(f"description_{code}", "")
+                        for code in MNR_CODES
+                    },
                     "domain": domain,
                     "mnr_version": version,
                 },

@@ -406,6 +406,21 @@ class LockVersionForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class ClauseTranslationForm(forms.Form):
+    """A clause in another UN language: both wordings, and the version the editor saw."""
+
+    formal_text = forms.CharField(
+        label=_("Formal text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    child_text = forms.CharField(
+        label=_("Child-friendly text"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Short sentences and everyday words: aim at readers aged 10 to 12."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class CampaignSettingsForm(forms.ModelForm):
     """The campaign's settings. Saved, they become a revision that a second person verifies;
     the published campaign stays as it is until then."""

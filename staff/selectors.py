@@ -980,3 +980,119 @@ def import_job_progress(*, job) -> dict[str, Any]:
         "seconds_left": seconds_left,
         "refresh": not job.finished,
     }
+
+
+# --- Translations of the pledge text's clauses -----------------------------------------------
+
+
+class TranslationStatus:
+    MISSING = "missing"
+    OUTDATED = "outdated"
+    UP_TO_DATE = "up-to-date"
+
+
+@dataclass(frozen=True)
+class TranslationCell:
+    language: str
+    language_name: str
+    status: str  # a TranslationStatus
+    translation: Any  # the PledgeClauseTranslation, or None
+
+
+@dataclass(frozen=True)
+class ClauseTranslationRow:
+    clause: Any
+    cells: list[TranslationCell]
+
+
+@dataclass(frozen=True)
+class PledgeTranslationsPage:
+    text: Any
+    languages: list[tuple[str, str]]  # (code, name), English left out
+    rows: list[ClauseTranslationRow]
+    can_edit: bool
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The UN languages a clause is translated into: every interface language but English."""
+    from django.conf import settings
+
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
+
+
+def translation_status(translation) -> str:
+    if translation is None:
+        return TranslationStatus.MISSING
+    return TranslationStatus.OUTDATED if translation.is_outdated else TranslationStatus.UP_TO_DATE
+
+
+def pledge_translations_page(*, version: int, user) -> PledgeTranslationsPage | None:
+    """Every clause of a version against every other UN language, each missing, outdated
+    (the English changed since) or up to date. The queries of pledge_text_page."""
+    page = pledge_text_page(version=version, user=user)
+    if page is None:
+        return None
+    languages = translation_languages()
+    rows = []
+    for row in page.clauses:
+        by_language = {t.language: t for t in row.translations}
+        rows.append(
+            ClauseTranslationRow(
+                clause=row.clause,
+                cells=[
+                    TranslationCell(
+                        language=code,
+                        language_name=name,
+                        status=translation_status(by_language.get(code)),
+                        translation=by_language.get(code),
+                    )
+                    for code, name in languages
+                ],
+            )
+        )
+    return PledgeTranslationsPage(
+        text=page.text, languages=languages, rows=rows, can_edit=page.can_edit
+    )
+
+
+@dataclass(frozen=True)
+class ClauseTranslationPage:
+    text: Any
+    clause: Any
+    language: str
+    language_name: str
+    translation: Any  # or None
+    status: str
+    can_edit: bool
+
+
+def clause_translation_page(
+    *, version: int, clause_id: int, language: str, user
+) -> ClauseTranslationPage | None:
+    """One clause in one language, beside its English source; None if there is no such
+    version, clause (of that version) or translation language."""
+    from pledges.models import PledgeClause
+
+    names = dict(translation_languages())
+    if language not in names:
+        return None
+    clause = (
+        PledgeClause.objects.select_related("pledge_text")
+        .filter(pk=clause_id, pledge_text__version=version)
+        .first()
+    )
+    if clause is None:
+        return None
+    translation = clause.translations.filter(language=language).first()
+    text = clause.pledge_text
+    return ClauseTranslationPage(
+        text=text,
+        clause=clause,
+        language=language,
+        language_name=names[language],
+        translation=translation,
+        status=translation_status(translation),
+        can_edit=text.is_editable
+        and user is not None
+        and user.has_perm("pledges.change_pledgetext"),
+    )

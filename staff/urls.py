@@ -6,6 +6,7 @@ from staff import (
     drafting_views,
     engagement_views,
     pledge_text_views,
+    pledge_translation_views,
     views,
 )
 
@@ -54,6 +55,16 @@ urlpatterns = [
         "pledge-text/<int:version>/",
         pledge_text_views.pledge_text_edit,
         name="pledge_text_edit",
+    ),
+    path(
+        "pledge-text/<int:version>/translations/",
+        pledge_translation_views.pledge_translation_list,
+        name="pledge_translation_list",
+    ),
+    path(
+        "pledge-text/<int:version>/translations/<int:clause>/<str:language>/",
+        pledge_translation_views.pledge_translation_edit,
+        name="pledge_translation_edit",
     ),
     path("dashboard/", campaign_views.staff_dashboard, name="staff_dashboard"),
     path("campaign/", campaign_views.campaign_settings, name="campaign_settings"),

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from campaign.selectors import EndorsementStatus, PartnerType
 from dashboards.records import CountryRecord, SourceRecord
 from pledges.selectors import (
+    NAME_CODES,
     NO_INFORMATION,
     CapabilityStatusChoice,
     PledgeStatus,
@@ -282,28 +283,58 @@ class PledgeEventSerializer(serializers.Serializer):
         return event.from_status
 
 
+def _mnr_names(record) -> dict:
+    """An MNR domain's or capability's name in the six UN languages, keyed as a state's."""
+    return {code: record.name_in(code) for code in NAME_CODES}
+
+
+MNR_NAMES_HELP = _("Names in the six UN languages (our own translations, not WeProtect's).")
+
+
 class CapabilitySummarySerializer(serializers.Serializer):
     key = serializers.CharField()
     number = serializers.IntegerField()
     name = serializers.CharField()
+    names = serializers.SerializerMethodField(help_text=MNR_NAMES_HELP)
+
+    @extend_schema_field(CountryNamesSerializer)
+    def get_names(self, capability) -> dict:
+        return _mnr_names(capability)
 
 
 class DomainSerializer(serializers.Serializer):
     key = serializers.CharField()
     number = serializers.IntegerField()
     name = serializers.CharField()
+    names = serializers.SerializerMethodField(help_text=MNR_NAMES_HELP)
     mnr_version = serializers.CharField()
     capabilities = CapabilitySummarySerializer(many=True)
+
+    @extend_schema_field(CountryNamesSerializer)
+    def get_names(self, domain) -> dict:
+        return _mnr_names(domain)
 
 
 class CapabilitySerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("mnr-01 … mnr-21"))
     number = serializers.IntegerField()
     name = serializers.CharField()
+    names = serializers.SerializerMethodField(help_text=MNR_NAMES_HELP)
     description = serializers.CharField(help_text=_("What it means, in our words."))
+    descriptions = serializers.SerializerMethodField(
+        help_text=_("What it means in the six UN languages (our own translations).")
+    )
     mnr_version = serializers.CharField()
     domain = serializers.CharField(source="domain.key")
     domain_name = serializers.CharField(source="domain.name")
+
+    @extend_schema_field(CountryNamesSerializer)
+    def get_names(self, capability) -> dict:
+        return _mnr_names(capability)
+
+    @extend_schema_field(CountryNamesSerializer)
+    def get_descriptions(self, capability) -> dict:
+        return {code: capability.description_in(code) for code in NAME_CODES}
 
 
 class PartnerSerializer(serializers.Serializer):

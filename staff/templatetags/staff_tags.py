@@ -42,6 +42,8 @@ SECTIONS = {
     "pledge_text_list": "pledge-text",
     "pledge_text_new": "pledge-text",
     "pledge_text_edit": "pledge-text",
+    "pledge_translation_list": "pledge-text",
+    "pledge_translation_edit": "pledge-text",
     "staff_dashboard": "dashboard",
     "campaign_settings": "campaign",
     "campaign_milestone_add": "campaign",

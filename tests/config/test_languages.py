@@ -14,13 +14,14 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import override
 
 import tests.drafting.conftest as drafting
 from dashboards.pagecache import page_cache_clear
 from pledges import services
 from pledges.languages import collation_key, name_code, path_without_language
-from pledges.models import Country, PledgeText
+from pledges.models import Capability, Country, PledgeText
 from tests.factories import UserFactory
 from tests.pledge_texts import clause, fresh, next_version, publish
 from tests.staff import signed_in, with_role
@@ -297,6 +298,43 @@ def test_country_names_follow_the_language_in_the_hover_text_svg_map_table_and_p
         assert f"<h1>{name}</h1>" in country_page.decode()
     english = client.get(url("dashboards:map", "en")).content.decode()
     assert ghana.name_ru not in english
+
+
+def test_mnr_names_follow_the_language_on_the_country_page_compare_map_and_staff(alice):
+    # given Legislation (mnr-03) in the project's own French translation
+    legislation = Capability.objects.get(key="mnr-03")
+    assert legislation.name_fr == "Législation"
+    client = Client()
+    # when the pages are shown in French
+    country = client.get(url("dashboards:country", "fr", iso3="GHA")).content.decode()
+    compare = client.get(url("dashboards:compare", "fr") + "?s=GHA&s=KEN").content.decode()
+    map_page = client.get(url("dashboards:map", "fr")).content.decode()
+    # then the capability grid, /compare/ and the map's domain layers name it in French
+    assert "3. Législation" in country
+    assert escape(legislation.description_fr) in country
+    assert "1. Politiques et gouvernance" in country
+    assert "3. Législation" in compare
+    assert "1. Politiques et gouvernance" in compare
+    assert "Politiques et gouvernance" in map_page
+    # and English stays English
+    english = client.get(url("dashboards:country", "en", iso3="GHA")).content.decode()
+    assert "3. Legislation" in english and "Législation" not in english
+    # the staff workspace's capability list too
+    with_role(alice, "editor")
+    staff = signed_in(alice)
+    workspace = staff.get(url("staff:country_workspace", "fr", iso3="GHA")).content.decode()
+    assert "3. Législation" in workspace
+
+
+def test_the_api_names_the_mnr_in_six_languages_and_stays_english_keyed():
+    client = Client()
+    capability = client.get("/api/v1/mnr/capabilities/mnr-03/").json()
+    assert capability["name"] == "Legislation"
+    assert capability["names"]["fr"] == "Législation"
+    assert set(capability["names"]) == {"en", "fr", "es", "ru", "zh", "ar"}
+    assert capability["descriptions"]["fr"].startswith("Une législation")
+    domains = client.get("/api/v1/mnr/domains/").json()["results"]
+    assert domains[0]["names"]["ru"] == "Политика и управление"
 
 
 def test_state_names_sort_by_the_languages_collation():

@@ -86,3 +86,32 @@ def test_loading_twice_changes_nothing():
     assert Country.objects.count() == 195
     assert Partner.objects.count() == 30
     assert (Partner.history.count(), PledgeText.history.count()) == histories
+
+
+def test_every_mnr_domain_and_capability_has_a_name_in_all_six_languages():
+    # given the fixture (the project's own translations) and what load_reference_data made
+    # of it
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "mnr_2016.json").read_text())
+    assert "not official" in data["translations"]
+    codes = ("fr", "es", "ru", "zh", "ar")
+    # then every name and description is there, in every language, and not just English
+    for domain in data["domains"]:
+        for code in codes:
+            assert domain[f"name_{code}"].strip(), (domain["key"], code)
+        for cap in domain["capabilities"]:
+            for code in codes:
+                assert cap[f"name_{code}"].strip(), (cap["key"], code)
+                assert cap[f"description_{code}"].strip(), (cap["key"], code)
+                assert cap[f"description_{code}"] != cap["description"], (cap["key"], code)
+    for record in [*MNRDomain.objects.all(), *Capability.objects.all()]:
+        for code in ("en", *codes):
+            assert record.name_in(code).strip(), (record.key, code)
+    legislation = Capability.objects.get(key="mnr-03")
+    assert legislation.name_in("fr") == "Législation"
+    assert legislation.name_in("zh-hans") == "立法"
+    assert legislation.description_in("ar") != legislation.description

@@ -31,6 +31,7 @@ from pledges.models import (
     NationalStrategy,
     Pledge,
     PledgeClause,
+    PledgeClauseTranslation,
     PledgeEvent,
     PledgeText,
     ProgressReport,
@@ -87,6 +88,8 @@ GET_ALLOWED: dict[str, tuple[set[str], int]] = {
     "pledge_text_list": ({A, E, V, F, W}, 200),
     "pledge_text_new": ({A, E, V, F, W}, 405),  # POST only
     "pledge_text_edit": ({A, E, V, F, W}, 200),  # the forms only for those who may change it
+    "pledge_translation_list": ({A, E, V, F, W}, 200),  # the links only for editors
+    "pledge_translation_edit": (EDITORS, 200),  # the form needs pledges.change_pledgetext
     "staff_dashboard": (REGISTRY, 200),
     "campaign_settings": ({A}, 200),  # campaign.change_campaign
     "campaign_milestone_add": ({A}, 405),  # POST only
@@ -123,6 +126,8 @@ POST_ALLOWED: dict[str, tuple[set[str], int]] = {
     "engagement_edit": (EDITORS, 302),
     "pledge_text_new": (EDITORS, 302),  # back to the list: a draft version is open already
     "pledge_text_edit": (EDITORS, 302),
+    "pledge_translation_list": ({A, E, V, F, W}, 405),  # GET only
+    "pledge_translation_edit": (EDITORS, 302),  # saved, back to the list
     "campaign_settings": ({A}, 302),  # a revision proposed
     "campaign_milestone_add": ({A}, 302),
     "campaign_milestone_remove": ({A}, 302),
@@ -277,6 +282,14 @@ def url_kwargs(name: str, records: dict) -> list[dict]:
         return [{"pk": records["engagement"].pk}]
     if name == "partner_edit":
         return [{"pk": records["partner"].pk}]
+    if name in ("pledge_translation_list", "pledge_translation_edit"):
+        draft = PledgeText.objects.exclude(review_state="verified").first()
+        if draft is None:
+            draft = services.pledge_text_next_version(user=records["author"])
+        if name == "pledge_translation_list":
+            return [{"version": draft.version}]
+        clause = draft.clauses.order_by("number").first()
+        return [{"version": draft.version, "clause": clause.pk, "language": "fr"}]
     if name == "pledge_text_edit":
         # A draft version (the one to review, unless a verifier's POST published it).
         draft = PledgeText.objects.exclude(review_state="verified").first()
@@ -350,6 +363,13 @@ def post_data(name: str, kwargs: dict, records: dict) -> dict:
             "child_text": clause.child_text,
             "lock_version": text.lock_version,
         }
+    if name == "pledge_translation_edit":
+        text = PledgeText.objects.get(version=kwargs["version"])
+        return {
+            "formal_text": "Nous nous engageons (matrice).",
+            "child_text": "Nous allons t'aider.",
+            "lock_version": text.lock_version,
+        }
     if name == "staff_invite":
         return {"email": "new.person@example.org", "role": Role.VIEWER}
     if name == "campaign_settings":
@@ -388,6 +408,7 @@ AUDITED = (
     Engagement,
     PledgeText,
     PledgeClause,
+    PledgeClauseTranslation,
     Campaign,
     Milestone,
     DraftingSession,
