@@ -74,11 +74,11 @@ def normalise(text: str) -> str:
 TLDS = (
     "com|org|net|edu|gov|int|info|biz|io|me|ly|gg|tv|co|app|dev|xyz|online|site|"
     "uk|fr|es|ru|cn|ar|mx|de|it|br|in|ng|ke|za|eg|ma|sa|ae|jo|lb|ca|us|au|ch|be|ua|kz|by|"
-    "рф|中国|公司|网络"
+    "рф|ру|ком|орг|كوم|中国|公司|网络"
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-AT_WORDS = r"at|arobase|arroba|собака|эт|آت|ات|艾特|在"
-DOT_WORDS = r"dot|point|punto|точка|نقطة|点"
+AT_WORDS = r"at|arobase|arroba|собачка|собака|эт|آت|ات|艾特|在"
+DOT_WORDS = r"dot|point|punto|точка|дот|نقطة|نقطه|دوت|点|點"
 OPEN = r"[\s(\[{<]*"
 CLOSE = r"[\s)\]}>]*"
 SPELT_EMAIL = re.compile(

@@ -26,6 +26,12 @@ IDEAS = [
     ("es", "Llámame al 612 345 678 por favor", HoldReason.PHONE),
     ("es", "Me llamo Ana García y quiero ayudar", HoldReason.FULL_NAME),
     ("ru", "Пишите мне: маша собака mail точка ru", HoldReason.EMAIL),
+    # Seen missed in the screening trial of issue 14: the ending spoken in Cyrillic, the
+    # "little dog" for @, the Arabic dot word written with ه, the traditional 點.
+    ("ru", "пишите маша собачка мейл точка ру", HoldReason.EMAIL),
+    ("ru", "мой адрес masha собака yandex точка ком", HoldReason.EMAIL),
+    ("ar", "راسلني على sara at gmail نقطه com", HoldReason.EMAIL),
+    ("zh-hans", "我的邮箱 xiaoming 艾特 qq 點 com", HoldReason.EMAIL),
     ("ru", "Позвоните мне +7 912 345-67-89", HoldReason.PHONE),
     ("ru", "Меня зовут Маша Иванова, я хочу помочь", HoldReason.FULL_NAME),
     ("ar", "راسلني على ahmed آت gmail نقطة com", HoldReason.EMAIL),
@@ -55,7 +61,9 @@ def test_an_idea_held_in_the_sessions_language_says_why_in_it(fay, text, languag
     with translation.override("en"):
         english = str(reason.label)
     assert label != english, f"{language}: {english!r} is not translated"
-    page = html.unescape(signed_in(fay).get(path).content.decode())
+    # (inside override: the request activates its language, which must not outlive the test)
+    with translation.override("en"):
+        page = html.unescape(signed_in(fay).get(path).content.decode())
     reasons = page.split('class="hold-reasons"', 1)[1].split("</p>", 1)[0]
     assert label in reasons
     assert english not in reasons
