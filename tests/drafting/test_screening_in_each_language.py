@@ -27,7 +27,7 @@ IDEAS = [
     ("es", "Me llamo Ana García y quiero ayudar", HoldReason.FULL_NAME),
     ("ru", "Пишите мне: маша собака mail точка ru", HoldReason.EMAIL),
     # Seen missed in the screening trial of issue 14: the ending spoken in Cyrillic, the
-    # "little dog" for @, the Arabic dot word written with ه, the traditional 點.
+    # "little dog" for @, the Arabic dot word spelt with heh (U+0647), the traditional dot (U+9EDE).
     ("ru", "пишите маша собачка мейл точка ру", HoldReason.EMAIL),
     ("ru", "мой адрес masha собака yandex точка ком", HoldReason.EMAIL),
     ("ar", "راسلني على sara at gmail نقطه com", HoldReason.EMAIL),
