@@ -214,3 +214,72 @@ def test_every_output_renders_the_records_not_the_models(ghana, monkeypatch):
     assert {e["note"] for e in state["events"]} == {"record event note"}
     assert all(p["name"].startswith("Record ") for p in api["_partners"])
     _assert_same_state(state, api, export)
+
+
+def test_an_event_record_carries_every_field_of_the_verified_event(ghana):
+    """Field by field, against the model (mutmut survivors of `event_record` and
+    `source_record`, docs/testing.md): the outputs compare records with each other, so a
+    field dropped from the record itself would pass them."""
+    from pledges.models import PledgeEvent
+
+    data = records.public_data()
+    by_country = data.events_by_country()
+    made = list(
+        PledgeEvent.objects.filter(pledge__country=ghana).order_by("event_date", "verified_at")
+    )
+    assert [e.id for e in by_country["GHA"]] == [e.pk for e in made]
+    for record, event in zip(by_country["GHA"], made, strict=True):
+        assert record == records.EventRecord(
+            id=event.pk,
+            iso3="GHA",
+            country_name=ghana.short_name,
+            pledge_text_id=event.pledge.pledge_text_id,
+            pledge_text_version=event.pledge.pledge_text.version,
+            from_status=event.from_status or NO_INFO,
+            to_status=event.to_status,
+            event_date=event.event_date,
+            note=event.note,
+            source=records.SourceRecord(
+                url="https://example.org/source",
+                document_url="",
+                title="Press release",
+                publisher="Ministry",
+                date=dt.date(2026, 3, 1),
+            ),
+            verified_at=event.verified_at,
+            verified=True,
+            is_demo=False,
+        )
+    assert data.campaign is not None
+    assert by_country["GHA"][0].pledge_text_version == data.campaign.pledge_text.version
+
+
+def test_events_are_in_date_order_then_in_the_order_they_were_verified(alice, bob):
+    """Oldest first by the event's date, then by verification time (neither by id nor by
+    verification time alone)."""
+    made = []
+    for iso3, day in (("KEN", dt.date(2026, 4, 1)), ("BRA", dt.date(2026, 4, 1))):
+        made.append(
+            services.pledge_event_create(
+                country=country(iso3), user=alice, **event_kwargs(event_date=day)
+            )
+        )
+    for event in reversed(made):  # Brazil's, made second, verified first
+        services.pledge_event_verify(
+            event=event, user=bob, expected_lock_version=event.lock_version
+        )
+    earlier = services.pledge_event_create(
+        country=country("ZAF"), user=alice, **event_kwargs(event_date=dt.date(2026, 3, 15))
+    )
+    services.pledge_event_verify(
+        event=earlier, user=bob, expected_lock_version=earlier.lock_version
+    )  # verified last, dated first
+    order = [e.iso3 for e in records.public_data().events if e.iso3 in {"KEN", "BRA", "ZAF"}]
+    assert order == ["ZAF", "BRA", "KEN"]
+
+
+def test_a_country_record_finds_a_capability_by_its_key(ghana):
+    (state,) = [c for c in records.public_data().countries if c.iso3 == "GHA"]
+    assert state.capability("mnr-07").capability == "mnr-07"
+    assert state.capability("mnr-07").status == "in_development"
+    assert state.capability("mnr-02").status == "in_place"
