@@ -93,3 +93,15 @@ def test_the_target_list_is_in_the_languages_names_and_collation(ada, language):
     not_engaged = dashboard.split('<ul class="columns">', 1)[1].split("</ul>", 1)[0]
     shown = [html.unescape(n) for n in re.findall(r">([^<]+)</a>", not_engaged)]
     _assert_collated(shown, language, expected)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_states_workspace_and_history_are_headed_by_its_name_in_the_language(ada, language):
+    state = Country.objects.get(iso3="DEU")  # Allemagne, Германия: unlike its English name
+    name = country_name(state, language)
+    assert name != state.short_name
+    for path in (f"/{language}/staff/countries/DEU/", f"/{language}/staff/countries/DEU/history/"):
+        page = html.unescape(ada.get(path).content.decode())
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]
+        assert name in heading, path
+        assert state.short_name not in heading, path
