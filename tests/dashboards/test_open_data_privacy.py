@@ -252,6 +252,7 @@ withdrawn no_information
 version licence docs endpoints
 version changelog published_on final_on is_placeholder clauses formal_text child_text
 change_note translations language is_outdated
+descriptions
 next_due days_overdue reports_verified
 """
 ALLOWED_PROPERTIES = set(_ALLOWED.split())
