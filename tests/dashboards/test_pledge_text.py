@@ -184,23 +184,7 @@ def test_print_view_is_formal_then_child_friendly_without_the_site_chrome(client
 
 def test_translations_show_for_the_active_language_and_say_when_outdated(client, alice, bob):
     # given version 2 with a French translation of clause 1, then clause 1 reworded
-    text = next_version(editor=alice)
-    first = clause(text, 1)
-    services.pledge_clause_translation_set(
-        clause=first,
-        user=alice,
-        expected_lock_version=fresh(text).lock_version,
-        language="fr",
-        formal_text="Nous nous engageons.",
-        child_text="Nous allons aider.",
-    )
-    services.pledge_clause_update(
-        clause=clause(text, 1),
-        user=alice,
-        expected_lock_version=fresh(text).lock_version,
-        formal_text=first.formal_text + " Always.",
-        child_text=first.child_text,
-    )
+    text = _version_with_an_outdated_french_clause(alice)
     publish(text, verifier=bob)
     # when
     french = _html(client.get("/fr/pledge/"))
@@ -271,23 +255,7 @@ def test_pledge_page_query_count_does_not_grow(
 
 def test_the_print_view_notes_each_clause_shown_in_english_or_outdated(client, alice, bob):
     # given version 2 with clause 1 in French, then reworded (outdated); clause 2 not in French
-    text = next_version(editor=alice)
-    first = clause(text, 1)
-    services.pledge_clause_translation_set(
-        clause=first,
-        user=alice,
-        expected_lock_version=fresh(text).lock_version,
-        language="fr",
-        formal_text="Nous nous engageons.",
-        child_text="Nous allons aider.",
-    )
-    services.pledge_clause_update(
-        clause=clause(text, 1),
-        user=alice,
-        expected_lock_version=fresh(text).lock_version,
-        formal_text=first.formal_text + " Always.",
-        child_text=first.child_text,
-    )
+    text = _version_with_an_outdated_french_clause(alice)
     assert not clause(text, 2).translations.filter(language="fr").exists()
     publish(text, verifier=bob)
     # when
@@ -300,3 +268,25 @@ def test_the_print_view_notes_each_clause_shown_in_english_or_outdated(client, a
         assert "notice-untranslated" in section
     assert "pas encore traduite" in french and "Traduction obsolète" in french
     assert "notice-untranslated" not in english and "notice-outdated" not in english
+
+
+def _version_with_an_outdated_french_clause(editor):
+    """A next version whose clause 1 has a French translation, then an English rewording."""
+    text = next_version(editor=editor)
+    first = clause(text, 1)
+    services.pledge_clause_translation_set(
+        clause=first,
+        user=editor,
+        expected_lock_version=fresh(text).lock_version,
+        language="fr",
+        formal_text="Nous nous engageons.",
+        child_text="Nous allons aider.",
+    )
+    services.pledge_clause_update(
+        clause=clause(text, 1),
+        user=editor,
+        expected_lock_version=fresh(text).lock_version,
+        formal_text=first.formal_text + " Always.",
+        child_text=first.child_text,
+    )
+    return text
