@@ -560,7 +560,7 @@ class DraftingSessionForm(forms.ModelForm):
         self.fields["region"] = forms.ChoiceField(
             label=self.fields["region"].label,
             required=False,
-            choices=[("", _("(the country's region)")), *((r, r) for r in M49_REGIONS)],
+            choices=[("", _("(the country's region)")), *((r, _(r)) for r in M49_REGIONS)],
             help_text=_("Children's words are credited to “a young person from <region>”."),
         )
         for name in ("consent_basis", "consent_reference", "safeguarding_contact"):

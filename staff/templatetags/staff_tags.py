@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import get_language
 
 from pledges.languages import country_name
+from pledges.selectors import M49_REGIONS
 from staff.selectors import StaffAbilities, staff_abilities
 
 register = template.Library()
@@ -81,3 +82,12 @@ def lookup(mapping, key):
 def state_name(country) -> str:
     """A state's name in the page's language (its UN name there; the short name in English)."""
     return country_name(country, get_language())
+
+
+@register.filter
+def region_label(region) -> str:
+    """A UN M49 region ("Africa") in the page's language: the catalogues hold the five names
+    (the public pages translate them too); anything else shows as it is."""
+    from django.utils.translation import gettext
+
+    return gettext(region) if region in M49_REGIONS else (region or "")

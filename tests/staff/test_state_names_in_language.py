@@ -105,3 +105,14 @@ def test_a_states_workspace_and_history_are_headed_by_its_name_in_the_language(a
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]
         assert name in heading, path
         assert state.short_name not in heading, path
+
+
+@pytest.mark.parametrize(("language", "africa"), [("fr", "Afrique"), ("ru", "Африка")])
+def test_region_filters_name_the_regions_in_the_language(ada, language, africa):
+    for path in (
+        f"/{language}/staff/countries/",
+        f"/{language}/staff/review/",
+        f"/{language}/staff/engagements/",
+    ):
+        page = html.unescape(ada.get(path).content.decode())
+        assert f'<option value="Africa">{africa}</option>' in page, path
