@@ -370,8 +370,9 @@ class PledgeTextDetailsForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class PledgeClauseForm(forms.Form):
-    """A clause: the formal wording and the child-friendly one, aligned."""
+class ClauseWordingForm(forms.Form):
+    """A clause's two wordings, formal and child-friendly, and the version the editor saw:
+    as a clause of the English text, or as its translation into another UN language."""
 
     formal_text = forms.CharField(
         label=_("Formal text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -382,6 +383,12 @@ class PledgeClauseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Short sentences and everyday words: aim at readers aged 10 to 12."),
     )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PledgeClauseForm(ClauseWordingForm):
+    """A clause: the formal wording and the child-friendly one, aligned."""
+
     change_note = forms.CharField(
         label=_("Why it changed (public)"),
         max_length=300,
@@ -394,7 +401,6 @@ class PledgeClauseForm(forms.Form):
         required=False,
         help_text=_("Leave empty to add it at the end."),
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class PledgeClauseMoveForm(forms.Form):
@@ -406,19 +412,8 @@ class LockVersionForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ClauseTranslationForm(forms.Form):
+class ClauseTranslationForm(ClauseWordingForm):
     """A clause in another UN language: both wordings, and the version the editor saw."""
-
-    formal_text = forms.CharField(
-        label=_("Formal text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    child_text = forms.CharField(
-        label=_("Child-friendly text"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Short sentences and everyday words: aim at readers aged 10 to 12."),
-    )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class CampaignSettingsForm(forms.ModelForm):
