@@ -12,6 +12,7 @@ ASSETS_STAMP := dashboards/static/dashboards/vendor/.built
 HOST ?= 127.0.0.1
 PORT ?= 8000
 REFDATA_VENV ?= /tmp/refdata-venv
+MUTANT_CHILDREN ?= 2
 DEMO_ENV = DEBUG=1 DEMO_MODE=1 SITE_URL=$(or $(SITE_URL),http://$(HOST):$(PORT))
 
 .PHONY: help messages makemessages demo test lint format migrations-check check-deploy lock assets refdata refdata-check clean
@@ -120,5 +121,5 @@ bench-drafting: $(STAMP) ## 200 children in 5 sessions read and submit for 60 s 
 # --- Mutation testing (issue 15): on demand, not in CI ----------------------------------------
 .PHONY: mutants
 
-mutants: $(STAMP) ## Mutation-test the rule modules with mutmut ([tool.mutmut]; MUTANTS=glob to narrow)
-	mkdir -p var && SQLITE_TEST_PATH=$(CURDIR)/var/mutants-test.sqlite3 $(BIN)/mutmut run --max-children 1 $(MUTANTS); status=$$?; $(BIN)/mutmut results; exit $$status
+mutants: $(STAMP) $(MO_FILES) ## Mutation-test the rule modules with mutmut ([tool.mutmut]; MUTANTS=glob to narrow, MUTANT_CHILDREN=2)
+	mkdir -p var && rm -f var/mutants-test.sqlite3.* && SQLITE_TEST_PATH=$(CURDIR)/var/mutants-test.sqlite3 $(BIN)/mutmut run --max-children $(MUTANT_CHILDREN) $(MUTANTS); status=$$?; $(BIN)/mutmut results; exit $$status

@@ -38,6 +38,40 @@ def pytest_configure(config):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+# mutmut's own runs (its coverage "stats" run, the clean run, the forced failure) keep the
+# file test database of `make mutants`; each mutant's run gets a copy of it, so two mutants
+# can be tested at once (`--max-children 2`) without sharing one SQLite file.
+_MUTMUT_OWN_RUNS = {"", "stats", "fail", "list_all_tests", "mutant_generation"}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    template = os.environ.get("SQLITE_TEST_PATH", "")
+    if (
+        not template
+        or os.environ.get("MUTANT_UNDER_TEST", "") in _MUTMUT_OWN_RUNS
+        or not os.path.exists(template)
+    ):
+        yield
+        return
+    import sqlite3
+
+    from django.conf import settings
+
+    copy = f"{template}.{os.getpid()}"
+    source, target = sqlite3.connect(template), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    settings.DATABASES["default"]["TEST"]["NAME"] = copy
+    yield
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(copy + suffix):
+            os.remove(copy + suffix)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data (195 states, MNR, campaign, partners) once per session."""

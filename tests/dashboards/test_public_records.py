@@ -283,3 +283,29 @@ def test_a_country_record_finds_a_capability_by_its_key(ghana):
     assert state.capability("mnr-07").capability == "mnr-07"
     assert state.capability("mnr-07").status == "in_development"
     assert state.capability("mnr-02").status == "in_place"
+
+
+def test_with_no_campaign_every_verified_record_is_public_under_no_text(ghana):
+    """Before a campaign is set up (or after its removal) the public read model has no text
+    to select by: every verified event and report is public, no pledge names a text version,
+    and there are no milestones (mutmut survivors of `public_data`, docs/testing.md)."""
+    from campaign.models import Campaign
+
+    with_campaign = records.public_data()
+    assert with_campaign.pledge_text_id == with_campaign.campaign.pledge_text_id
+    assert with_campaign.milestones == tuple(
+        with_campaign.campaign.milestones.order_by("date", "name")
+    )
+    (state,) = [c for c in with_campaign.countries if c.iso3 == "GHA"]
+    assert state.pledge.pledge_text_version == with_campaign.campaign.pledge_text.version
+
+    Campaign.objects.all().delete()
+    data = records.public_data()
+    assert data.campaign is None
+    assert data.pledge_text_id is None
+    assert data.milestones == ()
+    (state,) = [c for c in data.countries if c.iso3 == "GHA"]
+    assert state.pledge.pledge_text_version is None
+    assert [e.id for e in data.events_by_country()["GHA"]] == [
+        e.id for e in with_campaign.events_by_country()["GHA"]
+    ]
