@@ -12,7 +12,7 @@ from django.core.management import call_command
 # reproducible and tries the same examples each time (chosen by .ci/run, which sets CI=1);
 # "dev" (the default): random, a different draw each run; "measure": random, generation
 # only (no explicit @example, no shrinking), to measure how often a planted leak is found.
-from hypothesis import Phase
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
@@ -20,8 +20,18 @@ from tests.factories import UserFactory
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.register_profile("dev")
 hypothesis_settings.register_profile("measure", phases=[Phase.generate], database=None)
+# mutmut (`make mutants`) runs the selected tests twice in one process (its coverage run,
+# then the clean run), which Hypothesis reports as a state machine "called from multiple
+# executors": allowed there only.
+hypothesis_settings.register_profile(
+    "mutmut",
+    parent=hypothesis_settings.get_profile("ci"),
+    suppress_health_check=[HealthCheck.differing_executors],
+)
 hypothesis_settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("mutmut" if "MUTANT_UNDER_TEST" in os.environ else None)
+    or ("ci" if os.environ.get("CI") else "dev")
 )
 
 
