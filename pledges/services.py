@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1002,14 +1003,21 @@ def _pledge_text_touch(text: PledgeText, *, user, reason: str) -> None:
     _save(text, user=user, reason=reason)
 
 
-def _pledge_text_edit_begin(*, text: PledgeText, user, expected_lock_version: int) -> PledgeText:
-    """Inside a transaction: the version, locked, if `user` may change it as they saw it."""
+@contextmanager
+def _pledge_text_edit(*, text: PledgeText, user, expected_lock_version: int):
+    """A change to a draft version: the version, locked in a transaction, if `user` may
+    change it as they saw it.
+
+    The permission is checked before the transaction opens, so that the security-log row of
+    a refusal is not rolled back with it (as review_allowed_require does for verify).
+    """
     permission_require(user=user, permission=PLEDGE_TEXT_CHANGE, action="change", record=text)
-    text = PledgeText.objects.select_for_update().get(pk=text.pk)
-    if not text.is_editable:
-        raise PledgeTextImmutableError()
-    _check_lock(text, expected_lock_version)
-    return text
+    with transaction.atomic():
+        text = PledgeText.objects.select_for_update().get(pk=text.pk)
+        if not text.is_editable:
+            raise PledgeTextImmutableError()
+        _check_lock(text, expected_lock_version)
+        yield text
 
 
 def pledge_text_next_version(*, user, is_demo: bool = False) -> PledgeText:
@@ -1080,10 +1088,9 @@ def pledge_text_update(
     allowed = {"title", "status", "changelog", "is_placeholder"}
     if set(values) - allowed:
         raise ValueError(f"not a version field: {sorted(set(values) - allowed)}")
-    with transaction.atomic():
-        text = _pledge_text_edit_begin(
-            text=text, user=user, expected_lock_version=expected_lock_version
-        )
+    with _pledge_text_edit(
+        text=text, user=user, expected_lock_version=expected_lock_version
+    ) as text:
         for name, value in values.items():
             setattr(text, name, value)
         _pledge_text_touch(text, user=user, reason=_("Version details changed"))
@@ -1113,10 +1120,9 @@ def pledge_clause_add(
     position: int | None = None,
 ) -> PledgeClause:
     """Add a clause (at `position`, 1-based; at the end by default), with a new key."""
-    with transaction.atomic():
-        text = _pledge_text_edit_begin(
-            text=text, user=user, expected_lock_version=expected_lock_version
-        )
+    with _pledge_text_edit(
+        text=text, user=user, expected_lock_version=expected_lock_version
+    ) as text:
         clauses = list(text.clauses.order_by("number"))
         clause = PledgeClause(
             pledge_text=text,
@@ -1144,10 +1150,9 @@ def pledge_clause_update(
     change_note: str = "",
 ) -> PledgeClause:
     """Reword a clause; `expected_lock_version` is the version's (one lock per document)."""
-    with transaction.atomic():
-        text = _pledge_text_edit_begin(
-            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
-        )
+    with _pledge_text_edit(
+        text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+    ) as text:
         clause = text.clauses.select_for_update().get(pk=clause.pk)
         clause.formal_text = formal_text
         clause.child_text = child_text
@@ -1159,10 +1164,9 @@ def pledge_clause_update(
 
 def pledge_clause_remove(*, clause: PledgeClause, user, expected_lock_version: int) -> None:
     """Remove a clause from a draft version; the others close up."""
-    with transaction.atomic():
-        text = _pledge_text_edit_begin(
-            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
-        )
+    with _pledge_text_edit(
+        text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+    ) as text:
         clauses = list(text.clauses.order_by("number"))
         if len(clauses) <= 1:
             raise ValidationError(_("A version needs at least one clause."))
@@ -1179,10 +1183,9 @@ def pledge_clause_move(
     *, clause: PledgeClause, user, expected_lock_version: int, position: int
 ) -> PledgeClause:
     """Move a clause to `position` (1-based) in its version."""
-    with transaction.atomic():
-        text = _pledge_text_edit_begin(
-            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
-        )
+    with _pledge_text_edit(
+        text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+    ) as text:
         clauses = list(text.clauses.order_by("number"))
         if not 1 <= position <= len(clauses):
             raise ValidationError(
@@ -1210,10 +1213,9 @@ def pledge_clause_translation_set(
 
     if language == "en" or language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose one of the other UN languages.")})
-    with transaction.atomic():
-        text = _pledge_text_edit_begin(
-            text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
-        )
+    with _pledge_text_edit(
+        text=clause.pledge_text, user=user, expected_lock_version=expected_lock_version
+    ) as text:
         clause = text.clauses.get(pk=clause.pk)
         translation = clause.translations.filter(language=language).first() or (
             PledgeClauseTranslation(clause=clause, language=language)

@@ -153,6 +153,23 @@ def test_a_viewer_reads_but_cannot_change(viewer_client):
     assert client.post("/en/staff/pledge-text/new/").status_code == 403
 
 
+def test_a_viewers_forged_edit_of_a_draft_is_refused_and_logged(viewer_client, editor):
+    """The refusal's security-log row is written outside the edit's transaction: it used to
+    be rolled back with it, so the attempt left no trace at all (issue 15)."""
+    from pledges.models import SecurityEvent
+
+    signed_in(editor).post("/en/staff/pledge-text/new/")
+    client, vera = viewer_client
+    text = draft()
+    response = post(
+        client, text, action="details", title="Vera's title", status="draft", changelog="x"
+    )
+    assert response.status_code == 403
+    assert draft().title == text.title
+    denied = SecurityEvent.objects.get(kind="permission_denied", user=vera)
+    assert denied.detail["action"] == "change" and denied.detail["id"] == text.pk
+
+
 @pytest.fixture
 def viewer_client(db):
     from tests.factories import UserFactory
