@@ -55,6 +55,7 @@ def test_a_report_is_a_draft_until_a_second_person_verifies_it(kenya_pledged, al
     # given Alice records a report
     report = _report(alice)
     assert report.review_state == ReviewState.DRAFT
+    assert report.is_demo is False  # a report is real unless the demo seeding says so
     snapshot = json.loads(snapshot_current().body)
     assert public.state_get(snapshot, "KEN")["reports"] == []
     # when Alice tries to verify it herself: four eyes refuse
@@ -70,8 +71,9 @@ def test_a_report_is_a_draft_until_a_second_person_verifies_it(kenya_pledged, al
     assert "Helpline funded." in html
 
 
-def test_a_state_that_has_not_pledged_cannot_have_a_report(alice):
-    with pytest.raises(ValidationError, match="no verified pledge"):
+def test_a_state_that_has_not_pledged_cannot_have_a_report(kenya_pledged, alice):
+    # even while another state (Kenya) has pledged
+    with pytest.raises(ValidationError, match="Uganda has no verified pledge"):
         _report(alice, iso3="UGA")
 
 
