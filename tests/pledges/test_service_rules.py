@@ -331,7 +331,8 @@ class OnePersonCannotPublishAlone(TestCase):
         max_examples=60,
         deadline=None,
         derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow],
+        # and what the loaded profile suppresses (under mutmut, running twice in one process)
+        suppress_health_check=[HealthCheck.too_slow, *settings().suppress_health_check],
     )
     @given(actions=st.lists(st.tuples(action, st.integers(0, 3)), min_size=1, max_size=8))
     def test_nothing_mallory_wrote_becomes_public(self, actions):
