@@ -1,1 +1,9 @@
-from tests.staff import alice_client, bob_client, editor, verifier  # noqa: F401 - fixtures
+from tests.staff import (  # noqa: F401 - fixtures
+    ada,
+    alice_client,
+    bob_client,
+    dave,
+    editor,
+    vera,
+    verifier,
+)

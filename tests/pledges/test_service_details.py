@@ -2,7 +2,7 @@
 what a refusal logs, how a batch answers, which field an error belongs to, the edges of a
 clause move, what a first version needs, and how many queries an import's build costs.
 
-Actors: alice (editor), bob (verifier), vera (viewer).
+Actors (tests/staff/__init__.py): alice (editor), bob (verifier), vera (viewer).
 """
 
 from __future__ import annotations
@@ -21,22 +21,10 @@ from pledges.models import (
     ReviewState,
     SecurityEvent,
 )
-from pledges.roles import Role
-from tests.factories import UserFactory, country, event_kwargs
+from tests.factories import country, event_kwargs
 from tests.pledge_texts import fresh, next_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def vera(db):
-    from tests.staff import with_role
-
-    return with_role(UserFactory(username="vera"), Role.VIEWER)
-
-
-def _draft_text(alice) -> PledgeText:
-    return next_version(editor=alice)
 
 
 def _draft_strategy(alice):
@@ -60,7 +48,7 @@ REFUSALS = {
     ),
     "pledge_text_update": (
         lambda alice, vera: services.pledge_text_update(
-            text=(text := _draft_text(alice)),
+            text=(text := next_version(editor=alice)),
             user=vera,
             expected_lock_version=text.lock_version,
             values={"title": "Vera's title"},
@@ -182,7 +170,7 @@ def test_revision_changes_names_each_field_with_its_label_before_and_after(alice
 
 
 def test_a_clause_moves_to_the_last_position_but_not_past_it(alice):
-    text = _draft_text(alice)
+    text = next_version(editor=alice)
     count = text.clauses.count()
     first = text.clauses.get(number=1)
     # when moved to the last position
@@ -208,7 +196,7 @@ def test_a_clause_moves_to_the_last_position_but_not_past_it(alice):
 
 
 def test_an_english_translation_is_refused_on_the_language_field(alice):
-    text = _draft_text(alice)
+    text = next_version(editor=alice)
     for language in ("en", "xx"):
         with pytest.raises(ValidationError) as refused:
             services.pledge_clause_translation_set(
@@ -223,7 +211,7 @@ def test_an_english_translation_is_refused_on_the_language_field(alice):
 
 
 def test_publishing_refuses_a_later_version_without_its_changelog(alice, bob):
-    text = _draft_text(alice)
+    text = next_version(editor=alice)
     services.pledge_text_update(
         text=text,
         user=alice,
@@ -300,7 +288,7 @@ def test_the_next_version_copies_each_translation_still_current(alice, bob):
     from tests.pledge_texts import publish
 
     # given version 2, with a French translation of its first clause, published
-    text = _draft_text(alice)
+    text = next_version(editor=alice)
     clause = text.clauses.get(number=1)
     services.pledge_clause_translation_set(
         clause=clause,
@@ -325,7 +313,7 @@ def test_the_next_version_copies_each_translation_still_current(alice, bob):
 
 
 def test_a_version_update_takes_only_its_own_fields(alice):
-    text = _draft_text(alice)
+    text = next_version(editor=alice)
     # the placeholder flag is one of them
     services.pledge_text_update(
         text=text,

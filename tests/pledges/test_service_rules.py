@@ -27,21 +27,6 @@ from tests.factories import UserFactory, country, event_kwargs
 from tests.staff import with_role
 
 
-@pytest.fixture
-def dave(db):
-    return with_role(UserFactory(username="dave"), Role.EDITOR)
-
-
-@pytest.fixture
-def vera(db):
-    return with_role(UserFactory(username="vera"), Role.VIEWER)
-
-
-@pytest.fixture
-def ada(db):
-    return with_role(UserFactory(username="ada"), Role.ADMIN)
-
-
 def draft(user, iso3="KEN", **overrides):
     return services.pledge_event_create(
         country=country(iso3), user=user, **event_kwargs(**overrides)

@@ -1,4 +1,7 @@
-"""Staff-workspace test helpers: give the named actors a role and a signed-in client."""
+"""Staff-workspace test helpers: give the named actors a role and a signed-in client.
+
+Actors as fixtures: alice (editor), bob (verifier), dave (a second editor), vera (viewer),
+ada (admin). A conftest.py imports the ones its tests use."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from pledges.roles import Role, roles_ensure
+from tests.factories import UserFactory
 
 
 def with_role(user, role: str):
@@ -47,3 +51,21 @@ def alice_client(editor):
 @pytest.fixture
 def bob_client(verifier):
     return signed_in(verifier)
+
+
+@pytest.fixture
+def dave(db):
+    """Dave, a second editor."""
+    return with_role(UserFactory(username="dave"), Role.EDITOR)
+
+
+@pytest.fixture
+def vera(db):
+    """Vera, a viewer."""
+    return with_role(UserFactory(username="vera"), Role.VIEWER)
+
+
+@pytest.fixture
+def ada(db):
+    """Ada, an administrator."""
+    return with_role(UserFactory(username="ada"), Role.ADMIN)

@@ -7,7 +7,15 @@ import pytest
 
 from pledges.roles import roles_ensure
 from tests.factories import DEFAULT_PASSWORD, UserFactory, totp_code
-from tests.staff import alice_client, bob_client, editor, verifier  # noqa: F401 - fixtures
+from tests.staff import (  # noqa: F401 - fixtures
+    ada,
+    alice_client,
+    bob_client,
+    dave,
+    editor,
+    vera,
+    verifier,
+)
 
 
 @pytest.fixture

@@ -24,21 +24,6 @@ def draft(alice):
     return services.pledge_event_create(country=country("KEN"), user=alice, **event_kwargs())
 
 
-@pytest.fixture
-def vera(db):
-    return with_role(UserFactory(username="vera"), Role.VIEWER)
-
-
-@pytest.fixture
-def dave(db):
-    return with_role(UserFactory(username="dave"), Role.EDITOR)
-
-
-@pytest.fixture
-def ada(db):
-    return with_role(UserFactory(username="ada"), Role.ADMIN)
-
-
 def event_form(event, **overrides):
     data = {
         "source_url": "https://example.org/rewritten",
