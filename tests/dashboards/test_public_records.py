@@ -307,3 +307,93 @@ def test_with_no_campaign_every_verified_record_is_public_under_no_text(ghana):
     assert [e.id for e in data.events_by_country()["GHA"]] == [
         e.id for e in with_campaign.events_by_country()["GHA"]
     ]
+
+
+def test_a_country_record_carries_every_field_of_the_state_and_its_verified_data(ghana):
+    """The whole record, against the models (mutmut survivors of `country_records`,
+    `_pledge`, `_strategy` and `pledge_no_information`, docs/testing.md): a field dropped
+    or set to None in the record itself passes the tests that compare outputs."""
+    from pledges.models import NationalStrategy, Pledge
+
+    data = records.public_data()
+    version = data.campaign.pledge_text.version
+    by_iso3 = {c.iso3: c for c in data.countries}
+    state, norway = by_iso3["GHA"], by_iso3["NOR"]
+    pledge = Pledge.objects.get(country=ghana, pledge_text=data.campaign.pledge_text)
+    strategy = NationalStrategy.objects.get(country=ghana)
+    assert (state.iso3, state.iso2, state.m49, state.name) == ("GHA", "GH", 288, "Ghana")
+    assert state.names == records.CountryNames(
+        en=ghana.name_en,
+        fr=ghana.name_fr,
+        es=ghana.name_es,
+        ru=ghana.name_ru,
+        zh=ghana.name_zh,
+        ar=ghana.name_ar,
+    )
+    assert state.names.en != ""
+    assert (state.region, state.sub_region, state.un_status) == (
+        ghana.region,
+        ghana.sub_region,
+        ghana.un_status,
+    )
+    assert state.pledge == records.PledgeRecord(
+        status="pledged",
+        since=pledge.status_date,
+        pledge_text_version=version,
+        signed_by_office=pledge.signed_by_office,
+        public_note=pledge.public_note,
+        verified_at=pledge.verified_at,
+        verified=True,
+        is_demo=False,
+    )
+    assert state.pledge.verified_at is not None
+    assert state.strategy == records.StrategyRecord(
+        status="adopted",
+        title='Child "online" safety',
+        year=2025,
+        link="",
+        references_mnr=True,
+        note="",
+        source=records.source_record(strategy),
+        verified_at=strategy.verified_at,
+        is_demo=False,
+    )
+    assert state.partners == tuple(
+        Partner.objects.public()
+        .filter(countries=ghana)
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
+    # a state with nothing verified: no information, on the campaign's text all the same
+    assert norway.pledge == records.PledgeRecord(
+        status=NO_INFO,
+        since=None,
+        pledge_text_version=version,
+        signed_by_office="",
+        public_note="",
+        verified_at=None,
+        verified=False,
+        is_demo=False,
+    )
+    assert norway.strategy is None
+
+
+def test_a_partner_record_carries_every_field_of_the_published_partner(ghana):
+    partner = Partner.objects.public().order_by("slug").first()
+    (record,) = [p for p in records.public_data().partners if p.slug == partner.slug]
+    assert record == records.PartnerRecord(
+        slug=partner.slug,
+        name=partner.name,
+        type=partner.partner_type,
+        website=partner.website,
+        description=partner.description,
+        endorsement=partner.endorsement,
+        conflict_of_interest_disclosure=partner.coi_disclosure,
+        works_globally=partner.works_globally,
+        outcomes=tuple(sorted(partner.outcomes.values_list("number", flat=True))),
+        capabilities=tuple(sorted(partner.capabilities.values_list("key", flat=True))),
+        countries=tuple(sorted(partner.countries.values_list("iso3", flat=True))),
+        verified=True,
+        is_demo=False,
+    )
+    assert record.type != ""
