@@ -1,0 +1,256 @@
+"""What the services write down, which mutants of pledges/services.py showed no test read
+(issue 15, docs/testing.md): the security log of a four-eyes refusal, of a revision by
+someone else and of a return; the reason each change leaves in the history; the values a
+service keeps (a demo pledge, a status's note, a revised draft's fields).
+
+Actors (tests/staff/__init__.py): alice (editor), bob (verifier), dave (a second editor),
+vera (viewer); mona, who is both an editor and a verifier.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from campaign.models import Partner
+from pledges import services
+from pledges.models import (
+    Capability,
+    NationalStrategy,
+    Pledge,
+    PledgeEvent,
+    ReviewState,
+    SecurityEvent,
+)
+from pledges.roles import Role
+from tests.factories import UserFactory, country, event_kwargs
+from tests.pledge_texts import fresh, next_version
+from tests.staff import with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mona(db):
+    return with_role(with_role(UserFactory(username="mona"), Role.EDITOR), Role.VERIFIER)
+
+
+def _draft(user, iso3="KEN", **overrides):
+    return services.pledge_event_create(
+        country=country(iso3), user=user, **event_kwargs(**overrides)
+    )
+
+
+def _denied(user) -> dict:
+    return SecurityEvent.objects.filter(kind="permission_denied", user=user).latest("pk").detail
+
+
+def test_a_four_eyes_refusal_says_what_was_refused_on_which_record(mona):
+    event = _draft(mona)
+    # when the author, who may verify, verifies her own change
+    with pytest.raises(PermissionDenied) as refused:
+        services.record_verify(record=event, user=mona, expected_lock_version=event.lock_version)
+    assert str(refused.value) == (
+        "You logged or changed this record; a different person must verify it."
+    )
+    assert _denied(mona) == {
+        "action": "verify",
+        "why": "four eyes",
+        "record": "pledges.pledgeevent",
+        "id": event.pk,
+    }
+    # and when she returns it
+    with pytest.raises(PermissionDenied) as refused:
+        services.review_return(
+            record=event, user=mona, comment="Fix it", expected_lock_version=event.lock_version
+        )
+    assert str(refused.value).endswith("a different person must review it.")
+    assert _denied(mona)["action"] == "return"
+
+
+def test_a_pledge_text_verification_refused_logs_verify(mona):
+    text = next_version(editor=mona)
+    with pytest.raises(PermissionDenied):
+        services.pledge_text_verify(
+            text=text, user=mona, expected_lock_version=fresh(text).lock_version
+        )
+    assert _denied(mona)["action"] == "verify"
+
+
+def test_whoever_last_changed_a_record_may_not_verify_it_even_with_no_history(alice, bob):
+    # given a draft whose last changer is bob, set through a door that left no history
+    event = _draft(alice)
+    PledgeEvent._base_manager.filter(pk=event.pk).update(last_changed_by=bob)
+    event = PledgeEvent.objects.get(pk=event.pk)
+    assert not event.history.filter(history_user=bob).exists()
+    # then bob may not verify it
+    with pytest.raises(PermissionDenied):
+        services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
+
+
+def test_a_return_is_logged_under_the_verifier_and_only_a_draft_can_be_returned(alice, bob):
+    event = _draft(alice)
+    services.review_return(
+        record=event, user=bob, comment="Add the source", expected_lock_version=event.lock_version
+    )
+    logged = SecurityEvent.objects.get(kind="returned")
+    assert logged.user == bob and logged.detail == {"record": "pledges.pledgeevent", "id": event.pk}
+    verified = _draft(alice, iso3="UGA")
+    services.record_verify(record=verified, user=bob, expected_lock_version=verified.lock_version)
+    verified = PledgeEvent.objects.get(pk=verified.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.review_return(
+            record=verified, user=bob, comment="x", expected_lock_version=verified.lock_version
+        )
+    assert refused.value.messages == ["Only a draft awaiting verification can be returned."]
+
+
+def test_only_the_author_revises_a_draft_and_the_refusal_is_logged(alice, dave):
+    event = _draft(alice)
+    with pytest.raises(PermissionDenied) as refused:
+        services.review_draft_update(
+            record=event, user=dave, expected_lock_version=event.lock_version, values={"note": "x"}
+        )
+    assert str(refused.value) == "Only the person who logged this change can revise it."
+    assert _denied(dave) == {
+        "action": "change",
+        "why": "not the author",
+        "record": "pledges.pledgeevent",
+        "id": event.pk,
+    }
+
+
+def test_a_revision_keeps_the_document_and_applies_every_other_value(alice):
+    event = _draft(alice)
+    # no new document (None) comes first: the fields after it are still applied
+    services.review_draft_update(
+        record=event,
+        user=alice,
+        expected_lock_version=event.lock_version,
+        values={"source_document": None, "note": "revised note", "source_title": "New title"},
+    )
+    event = PledgeEvent.objects.get(pk=event.pk)
+    assert (event.note, event.source_title) == ("revised note", "New title")
+    # and with no reason given, the history says it was revised by the author
+    assert event.history.latest("history_id").history_change_reason == "Revised by the author"
+
+
+def test_each_pledge_text_edit_leaves_its_reason_and_editor_in_the_history(alice):
+    text = next_version(editor=alice)
+
+    def last(model_history):
+        row = model_history.latest("history_id")
+        return row.history_change_reason, row.history_user
+
+    clause = services.pledge_clause_add(
+        text=text,
+        user=alice,
+        expected_lock_version=fresh(text).lock_version,
+        formal_text="We commit.",
+        child_text="We will.",
+    )
+    assert last(clause.history) == ("Clause added", alice)
+    assert last(fresh(text).history) == ("Clause added", alice)
+    services.pledge_clause_update(
+        clause=clause,
+        user=alice,
+        expected_lock_version=fresh(text).lock_version,
+        formal_text="We commit, reworded.",
+        child_text="We will.",
+        change_note="clearer",
+    )
+    assert last(clause.history) == ("Clause reworded", alice)
+    assert last(fresh(text).history) == ("Clause reworded", alice)
+    services.pledge_clause_move(
+        clause=clause, user=alice, expected_lock_version=fresh(text).lock_version, position=1
+    )
+    assert last(fresh(text).history) == ("Clauses reordered", alice)
+    translation = services.pledge_clause_translation_set(
+        clause=clause,
+        user=alice,
+        expected_lock_version=fresh(text).lock_version,
+        language="fr",
+        formal_text="Nous nous engageons.",
+        child_text="Nous allons.",
+    )
+    assert last(translation.history) == ("Translation recorded", alice)
+    assert last(fresh(text).history) == ("Translation recorded", alice)
+
+
+def test_verifying_and_revising_leave_their_reasons_in_the_history(alice, bob):
+    event = _draft(alice, to_status="pledged")
+    services.pledge_event_verify(event=event, user=bob, expected_lock_version=event.lock_version)
+    pledge = Pledge.objects.get(country__iso3="KEN", pledge_text=services.pledge_text_current())
+    assert pledge.history.latest("history_id").history_change_reason == "Status change verified"
+    unicef = Partner.objects.get(slug="unicef")
+    revision = services.record_change(
+        record=unicef,
+        user=alice,
+        expected_lock_version=unicef.lock_version,
+        values={"description": "Revised description"},
+    )
+    assert revision.history.latest("history_id").history_change_reason == "Change proposed"
+    services.record_verify(record=revision, user=bob, expected_lock_version=revision.lock_version)
+    assert Partner.objects.get(slug="unicef").history.latest(
+        "history_id"
+    ).history_change_reason == (f"Revision {revision.pk} verified")
+
+
+def test_a_revision_names_every_field_it_cannot_change_and_refuses_no_change(alice):
+    unicef = Partner.objects.get(slug="unicef")
+    with pytest.raises(ValidationError) as refused:
+        services.record_change(
+            record=unicef,
+            user=alice,
+            expected_lock_version=unicef.lock_version,
+            values={"review_state": "verified", "verified_by": alice},
+        )
+    assert refused.value.messages == [
+        "These fields cannot be changed here: review_state, verified_by."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.record_change(
+            record=unicef,
+            user=alice,
+            expected_lock_version=unicef.lock_version,
+            values={"name": unicef.name},
+        )
+    assert refused.value.messages == ["Nothing was changed."]
+
+
+def test_a_created_record_keeps_what_it_was_given(alice, vera):
+    # a demo event makes a demo pledge
+    _draft(alice, is_demo=True)
+    assert Pledge.objects.get(country__iso3="KEN").is_demo is True
+    # a status keeps its note
+    status = services.capability_status_create(
+        country=country("KEN"),
+        capability=Capability.objects.get(key="mnr-03"),
+        status="in_place",
+        user=alice,
+        source_url="https://example.org/s",
+        note="From the annual report",
+    )
+    status.refresh_from_db()
+    assert status.note == "From the annual report"
+    # a strategy keeps its reason in the history
+    strategy = services.national_strategy_create(
+        country=country("KEN"),
+        user=alice,
+        status="adopted",
+        year=2025,
+        source_url="https://example.org/st",
+        reason="From the gazette",
+    )
+    assert strategy.history.get().history_change_reason == "From the gazette"
+    assert NationalStrategy.objects.get(pk=strategy.pk).review_state == ReviewState.DRAFT
+    # and a viewer's refused strategy names the model in the security log
+    with pytest.raises(PermissionDenied):
+        services.national_strategy_create(
+            country=country("KEN"), user=vera, status="adopted", source_url="https://e.org/"
+        )
+    assert _denied(vera) == {
+        "action": "add",
+        "why": "missing pledges.add_nationalstrategy",
+        "record": "pledges.nationalstrategy",
+    }
