@@ -228,3 +228,16 @@ def test_no_public_information_on_capabilities_means_some_capability_is_not_info
     assert _iso3s(states, capability_key=None, status="no_public_information") == {"KEN", "UGA"}
     # and a key alone means informed on it
     assert _iso3s(states, capability_key="mnr-21", status=None) == {"GHA"}
+
+
+def test_status_rows_name_each_state_in_the_language_in_two_queries(
+    kenya, django_assert_num_queries
+):
+    text = services.pledge_text_current()
+    with django_assert_num_queries(2):
+        rows = {
+            row.iso3: row for row in selectors.country_status_rows(pledge_text=text, language="fr")
+        }
+    assert (rows["KEN"].name, rows["KEN"].status_label) == ("Kenya", "In dialogue")
+    # a state with no verified pledge has no status label, only its status
+    assert (rows["UGA"].status, rows["UGA"].status_label) == ("no_information", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.messages import get_messages
 from django.test import override_settings
 
 from campaign.demo import DEMO_ACCOUNTS, demo_accounts_ensure
@@ -29,6 +30,11 @@ def test_a_staff_member_without_an_authenticator_is_sent_to_set_one_up(client, s
         # then they are sent to the authenticator set-up first
         assert response.status_code == 302, path
         assert response["Location"] == "/en/accounts/2fa/totp/activate/", path
+        # and are told why, in words
+        assert {str(m) for m in get_messages(response.wsgi_request)} == {
+            "Two-factor authentication is required for every staff account. "
+            "Set up an authenticator app to continue."
+        }, path
 
 
 def test_the_set_up_sign_out_and_password_pages_stay_reachable(client, staff_in_role):

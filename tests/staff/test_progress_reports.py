@@ -170,3 +170,16 @@ def test_the_api_says_whether_a_report_is_overdue(kenya_pledged, alice, bob):
     with _at(DUE + dt.timedelta(days=3)):
         reporting = api.get("/api/v1/countries/KEN/").json()["reporting"]
         assert (reporting["status"], reporting["reports_verified"]) == ("on_time", 1)
+
+
+def test_public_reports_are_by_date_then_in_the_order_they_were_verified(kenya_pledged, alice, bob):
+    """Oldest first by report date; on the same date, by verification time (not by id)."""
+    from pledges.selectors import progress_reports_public
+
+    first, second = (_report(alice, title=title) for title in ("Made first", "Made second"))
+    earlier = _report(alice, day=dt.date(2026, 11, 1), title="Dated earlier")
+    for report in (second, first, earlier):  # the second made is verified first
+        services.record_verify(record=report, user=bob, expected_lock_version=report.lock_version)
+    text = services.pledge_text_current()
+    titles = [r.title for r in progress_reports_public(pledge_text_id=text.pk)]
+    assert titles == ["Dated earlier", "Made second", "Made first"]
