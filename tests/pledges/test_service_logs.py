@@ -81,11 +81,14 @@ def test_whoever_last_changed_a_record_may_not_verify_it_even_with_no_history(al
     # given a draft whose last changer is bob, set through a door that left no history
     event = _draft(alice)
     PledgeEvent._base_manager.filter(pk=event.pk).update(last_changed_by=bob)
-    event = PledgeEvent.objects.get(pk=event.pk)
     assert not event.history.filter(history_user=bob).exists()
-    # then bob may not verify it
+    # then bob may not verify it, even from a copy read before that change
+    assert event.last_changed_by == alice
     with pytest.raises(PermissionDenied):
         services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
+    # and the refusal is logged: checked on a fresh read, before the verification's
+    # transaction (which would roll the log back)
+    assert _denied(bob)["why"] == "four eyes"
 
 
 def test_a_return_is_logged_under_the_verifier_and_only_a_draft_can_be_returned(alice, bob):
