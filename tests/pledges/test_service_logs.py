@@ -16,6 +16,7 @@ from campaign.models import Partner
 from pledges import services
 from pledges.models import (
     Capability,
+    CapabilityStatus,
     NationalStrategy,
     Pledge,
     PledgeEvent,
@@ -257,3 +258,18 @@ def test_a_created_record_keeps_what_it_was_given(alice, vera):
         "why": "missing pledges.add_nationalstrategy",
         "record": "pledges.nationalstrategy",
     }
+
+
+def test_an_imported_record_is_in_the_history_under_the_importer(alice):
+    # a record of the importer's own, even one not given a history user, is theirs
+    record = CapabilityStatus(
+        country=country("KEN"),
+        capability=Capability.objects.get(key="mnr-04"),
+        status="in_place",
+        source_url="https://example.org/i",
+        created_by=alice,
+        last_changed_by=alice,
+    )
+    services.capability_statuses_import(user=alice, records=[record])
+    (row,) = CapabilityStatus.history.filter(country__iso3="KEN", capability__key="mnr-04")
+    assert row.history_user == alice
