@@ -273,3 +273,21 @@ def test_an_imported_record_is_in_the_history_under_the_importer(alice):
     services.capability_statuses_import(user=alice, records=[record])
     (row,) = CapabilityStatus.history.filter(country__iso3="KEN", capability__key="mnr-04")
     assert row.history_user == alice
+
+
+def test_a_next_version_is_not_demo_data_unless_asked(alice):
+    text = services.pledge_text_next_version(user=alice)
+    assert text.is_demo is False
+
+
+def test_the_open_revision_comes_with_its_author_in_one_query(alice, django_assert_num_queries):
+    unicef = Partner.objects.get(slug="unicef")
+    services.record_change(
+        record=unicef,
+        user=alice,
+        expected_lock_version=unicef.lock_version,
+        values={"description": "Revised"},
+    )
+    services.revision_open_for(target=unicef)  # the content type, cached from here on
+    with django_assert_num_queries(1):
+        assert services.revision_open_for(target=unicef).created_by.username == "alice"
