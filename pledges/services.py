@@ -810,7 +810,8 @@ def revision_propose(
     unknown = (set(values) - set(fields)) | (set(m2m) - set(m2m_fields))
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(names)s.") % {"names": ", ".join(unknown)}
+            _("These fields cannot be changed here: %(names)s.")
+            % {"names": ", ".join(sorted(unknown))}
         )
     with transaction.atomic():
         target = model._default_manager.select_for_update().get(pk=target.pk)

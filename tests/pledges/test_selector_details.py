@@ -241,3 +241,36 @@ def test_status_rows_name_each_state_in_the_language_in_two_queries(
     assert (rows["KEN"].name, rows["KEN"].status_label) == ("Kenya", "In dialogue")
     # a state with no verified pledge has no status label, only its status
     assert (rows["UGA"].status, rows["UGA"].status_label) == ("no_information", "")
+
+
+def test_a_workspace_reads_its_drafts_with_their_authors_in_fixed_queries(
+    alice, django_assert_max_num_queries
+):
+    ken = country("KEN")
+    for key in ("mnr-01", "mnr-02", "mnr-03"):
+        services.capability_status_create(
+            country=ken,
+            capability=Capability.objects.get(key=key),
+            status="in_place",
+            user=alice,
+            source_url="https://example.org/d",
+        )
+    selectors.country_workspace(country=ken)  # the current text, cached from here on
+    with django_assert_max_num_queries(12) as captured:
+        workspace = selectors.country_workspace(country=ken)
+        authors = [
+            d.created_by.username for _c, _s, drafts in workspace.capabilities for d in drafts
+        ]
+    assert authors == ["alice"] * 3
+    assert not [q for q in captured.captured_queries if 'FROM "auth_user"' in q["sql"]]
+
+
+def test_a_published_version_comes_with_its_clauses_and_translations_in_three_queries(
+    django_assert_num_queries,
+):
+    version = services.pledge_text_current().version
+    with django_assert_num_queries(3):
+        text = selectors.pledge_text_public_get(version=version)
+        clauses = list(text.clauses.all())
+        [list(c.translations.all()) for c in clauses]
+    assert [c.number for c in clauses] == sorted(c.number for c in clauses)

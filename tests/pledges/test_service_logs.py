@@ -291,3 +291,69 @@ def test_the_open_revision_comes_with_its_author_in_one_query(alice, django_asse
     services.revision_open_for(target=unicef)  # the content type, cached from here on
     with django_assert_num_queries(1):
         assert services.revision_open_for(target=unicef).created_by.username == "alice"
+
+
+def test_an_import_row_without_a_reason_leaves_none(alice):
+    (record,) = services.capability_statuses_build(
+        user=alice,
+        rows=[
+            {
+                "country": country("KEN"),
+                "capability": Capability.objects.get(key="mnr-05"),
+                "status": "in_place",
+                "source_url": "https://example.org/b",
+            }
+        ],
+        import_batch="no-reason",
+    )
+    assert record._change_reason == ""
+
+
+def test_an_import_refuses_records_it_did_not_build_for_this_user(alice, bob):
+    record = CapabilityStatus(
+        country=country("KEN"),
+        capability=Capability.objects.get(key="mnr-06"),
+        status="in_place",
+        source_url="https://example.org/c",
+        created_by=bob,
+    )
+    with pytest.raises(ValueError) as refused:
+        services.capability_statuses_import(user=alice, records=[record])
+    assert str(refused.value) == (
+        "Only new records built by capability_statuses_build for this user."
+    )
+
+
+def test_a_revision_of_a_record_changed_since_is_refused_with_what_to_do(alice, bob):
+    unicef = Partner.objects.get(slug="unicef")
+    revision = services.record_change(
+        record=unicef,
+        user=alice,
+        expected_lock_version=unicef.lock_version,
+        values={"description": "Revised"},
+    )
+    # the published record changes after the revision was proposed (another door)
+    Partner._base_manager.filter(pk=unicef.pk).update(lock_version=unicef.lock_version + 1)
+    with pytest.raises(ValidationError) as refused:
+        services.record_verify(
+            record=revision, user=bob, expected_lock_version=revision.lock_version
+        )
+    assert refused.value.messages == [
+        "The published record changed after this revision was proposed: applying it would "
+        "undo that change. Return it so its author can redo it."
+    ]
+    assert Partner.objects.get(pk=unicef.pk).description != "Revised"
+
+
+def test_a_removed_clause_says_so_in_its_history(alice):
+    text = next_version(editor=alice)
+    clause = fresh(text).clauses.order_by("number").last()
+    services.pledge_clause_remove(
+        clause=clause, user=alice, expected_lock_version=fresh(text).lock_version
+    )
+    row = clause.history.latest("history_id")
+    assert (row.history_type, row.history_change_reason, row.history_user) == (
+        "-",
+        "Clause removed",
+        alice,
+    )
