@@ -357,3 +357,40 @@ def test_a_removed_clause_says_so_in_its_history(alice):
         "Clause removed",
         alice,
     )
+
+
+def test_a_newly_verified_strategy_replaces_the_states_current_one(alice, bob):
+    def verified_strategy(year):
+        record = services.national_strategy_create(
+            country=country("KEN"),
+            user=alice,
+            status="adopted",
+            year=year,
+            source_url=f"https://example.org/{year}",
+        )
+        return services.record_verify(
+            record=record, user=bob, expected_lock_version=record.lock_version
+        )
+
+    first, second = verified_strategy(2024), verified_strategy(2026)
+    current = NationalStrategy.objects.filter(country__iso3="KEN", is_current=True)
+    assert list(current.values_list("year", flat=True)) == [2026]
+    # each change of "current" is in the history under the verifier
+    for record in (first, second):
+        assert record.history.latest("history_id").history_user == bob
+
+
+def test_a_clause_added_in_place_has_a_default_note_and_moves_the_rest(alice):
+    text = next_version(editor=alice)
+    second = fresh(text).clauses.get(number=2)
+    added = services.pledge_clause_add(
+        text=text,
+        user=alice,
+        expected_lock_version=fresh(text).lock_version,
+        formal_text="We commit first.",
+        child_text="We will first.",
+        position=1,
+    )
+    assert (added.number, added.change_note) == (1, "New clause.")
+    moved = second.history.latest("history_id")
+    assert (moved.number, moved.history_change_reason) == (3, "Clauses reordered")
