@@ -394,3 +394,30 @@ def test_a_clause_added_in_place_has_a_default_note_and_moves_the_rest(alice):
     assert (added.number, added.change_note) == (1, "New clause.")
     moved = second.history.latest("history_id")
     assert (moved.number, moved.history_change_reason) == (3, "Clauses reordered")
+
+
+def test_a_revision_keeps_a_date_as_text_and_an_unchanged_list_is_no_change(ada):
+    import datetime as dt
+
+    from campaign.models import Campaign
+
+    campaign = Campaign.objects.get()
+    # a date is kept in the revision as ISO text (JSON)
+    revision = services.record_change(
+        record=campaign,
+        user=ada,
+        expected_lock_version=campaign.lock_version,
+        values={"launch_date": dt.date(2027, 2, 10)},
+    )
+    assert revision.values == {"launch_date": "2027-02-10"}
+    # a partner's countries given again as they are, and nothing else, is no change
+    partner = Partner.objects.get(slug="unicef")
+    partner.countries.add(country("KEN"), country("UGA"))
+    with pytest.raises(ValidationError, match="Nothing was changed"):
+        services.record_change(
+            record=partner,
+            user=ada,
+            expected_lock_version=partner.lock_version,
+            values={},
+            m2m={"countries": list(partner.countries.all())},
+        )
