@@ -421,3 +421,28 @@ def test_a_revision_keeps_a_date_as_text_and_an_unchanged_list_is_no_change(ada)
             values={},
             m2m={"countries": list(partner.countries.all())},
         )
+
+
+def test_a_return_needs_a_comment_on_the_comment_field(alice, bob):
+    event = _draft(alice)
+    with pytest.raises(ValidationError) as refused:
+        services.review_return(
+            record=event, user=bob, comment="  ", expected_lock_version=event.lock_version
+        )
+    assert refused.value.message_dict == {"review_comment": ["Say what needs fixing."]}
+
+
+def test_a_version_details_change_says_so_in_the_history(alice):
+    text = next_version(editor=alice)
+    services.pledge_text_update(
+        text=text,
+        user=alice,
+        expected_lock_version=fresh(text).lock_version,
+        values={"title": "A clearer title"},
+    )
+    row = fresh(text).history.latest("history_id")
+    assert (row.title, row.history_change_reason, row.history_user) == (
+        "A clearer title",
+        "Version details changed",
+        alice,
+    )
