@@ -67,3 +67,12 @@ def event_kwargs(**overrides):
     }
     values.update(overrides)
     return values
+
+
+def verify(record, user):
+    """Verify `record` as `user` through the service, at the lock version it has now."""
+    from pledges import services
+
+    return services.record_verify(
+        record=record, user=user, expected_lock_version=record.lock_version
+    )

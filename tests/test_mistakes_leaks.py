@@ -34,7 +34,7 @@ from dashboards.snapshot import snapshot_build
 from pledges import services
 from pledges.models import Capability, Pledge, PledgeEvent, PledgeText, ReviewState, Revision
 from pledges.roles import Role
-from tests.factories import UserFactory, country
+from tests.factories import UserFactory, country, verify
 from tests.pledge_texts import fresh, next_version
 from tests.pledge_texts import publish as publish_text
 from tests.staff import with_role
@@ -79,12 +79,6 @@ def _source(marker: str) -> dict:
     }
 
 
-def _verify(record, user):
-    return services.record_verify(
-        record=record, user=user, expected_lock_version=record.lock_version
-    )
-
-
 @pytest.fixture
 def world(db):
     """Verified data and a draft of every kind beside it; staff with distinctive names."""
@@ -111,7 +105,7 @@ def world(db):
         note=PUBLIC["event"],
         **_source(PUBLIC["event"]),
     )
-    _verify(event, verifier)
+    verify(event, verifier)
     status = services.capability_status_create(
         country=ken,
         capability=cap1,
@@ -120,7 +114,7 @@ def world(db):
         note=PUBLIC["capability status"],
         **_source(PUBLIC["capability status"]),
     )
-    _verify(status, verifier)
+    verify(status, verifier)
     strategy = services.national_strategy_create(
         country=ken,
         user=author,
@@ -130,7 +124,7 @@ def world(db):
         note=PUBLIC["national strategy"],
         **_source(PUBLIC["national strategy"]),
     )
-    _verify(strategy, verifier)
+    verify(strategy, verifier)
     partner = partner_create(
         user=author,
         slug=PUBLIC["partner"],
@@ -139,7 +133,7 @@ def world(db):
         description=PUBLIC["partner"],
         countries=[ken],
     )
-    _verify(partner, verifier)
+    verify(partner, verifier)
 
     # --- drafts of every kind ---
     for state in (ken, uga):

@@ -20,16 +20,10 @@ from pledges.models import (
     CapabilityStatus,
     Country,
 )
-from tests.factories import country, event_kwargs
+from tests.factories import country, event_kwargs, verify
 from tests.pledge_texts import next_version
 
 pytestmark = pytest.mark.django_db
-
-
-def _verified(record, bob):
-    return services.record_verify(
-        record=record, user=bob, expected_lock_version=record.lock_version
-    )
 
 
 def _capability(iso3, key, status, alice, bob, **fields):
@@ -41,7 +35,7 @@ def _capability(iso3, key, status, alice, bob, **fields):
         user=alice,
         **fields,
     )
-    return _verified(record, bob)
+    return verify(record, bob)
 
 
 @pytest.fixture
@@ -64,7 +58,7 @@ def kenya(alice, bob, settings, tmp_path):
             source_date=dt.date(2026, 2, 2),
         ),
     )
-    _verified(event, bob)
+    verify(event, bob)
     capability = _capability(
         "KEN",
         "mnr-02",
@@ -90,7 +84,7 @@ def kenya(alice, bob, settings, tmp_path):
         source_publisher="strategy publisher",
         source_date=dt.date(2026, 2, 7),
     )
-    _verified(strategy, bob)
+    verify(strategy, bob)
     return {"country": ken, "capability": capability, "strategy": strategy}
 
 

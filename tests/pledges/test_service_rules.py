@@ -23,19 +23,13 @@ from pledges.models import (
     StaleEditError,
 )
 from pledges.roles import Role
-from tests.factories import UserFactory, country, event_kwargs
+from tests.factories import UserFactory, country, event_kwargs, verify
 from tests.staff import with_role
 
 
 def draft(user, iso3="KEN", **overrides):
     return services.pledge_event_create(
         country=country(iso3), user=user, **event_kwargs(**overrides)
-    )
-
-
-def verify(record, user):
-    return services.record_verify(
-        record=record, user=user, expected_lock_version=record.lock_version
     )
 
 
