@@ -322,7 +322,11 @@ def review_allowed_require(*, record, user, action: str) -> None:
 
 def review_verify(record, *, user, expected_lock_version: int) -> None:
     """The four-eyes step: a different person with the verify permission, on the version
-    they saw. Callers lock the row first and apply what follows from it (status, current)."""
+    they saw. Callers lock the row first and apply what follows from it (status, current).
+
+    Callers check first with review_allowed_require, before their transaction, so that a
+    refusal's security-log row is kept; these checks are the second line, for a caller
+    that did not (inside a caller's transaction, their log row is rolled back with it)."""
     permission_require(user=user, permission=VERIFY, action="verify", record=record)
     if record.review_state != ReviewState.DRAFT:
         raise ValidationError(_("Only a draft awaiting verification can be verified."))
@@ -344,16 +348,18 @@ def review_verify(record, *, user, expected_lock_version: int) -> None:
 
 
 def review_return(*, record, user, comment: str, expected_lock_version: int) -> None:
-    """Send a draft back to its author with a comment; it stays private."""
+    """Send a draft back to its author with a comment; it stays private.
+
+    The permission and four eyes are checked once, before the transaction, so that the
+    security-log row of a refusal is kept (review_allowed_require); the version check
+    inside it guarantees the record is still the one checked."""
     review_allowed_require(record=record, user=user, action="return")
     with transaction.atomic():
         record = type(record)._default_manager.select_for_update().get(pk=record.pk)
-        permission_require(user=user, permission=VERIFY, action="return", record=record)
         if record.review_state != ReviewState.DRAFT:
             raise ValidationError(_("Only a draft awaiting verification can be returned."))
         if not comment.strip():
             raise ValidationError({"review_comment": _("Say what needs fixing.")})
-        four_eyes_require(record=record, user=user, action="return")
         _check_lock(record, expected_lock_version)
         record.review_state = ReviewState.RETURNED
         record.review_comment = comment.strip()
@@ -404,7 +410,6 @@ def pledge_event_date_require(*, pledge: Pledge | None, event_date: dt.date) -> 
     if pledge is None or pledge.status_date is None or event_date is None:
         return
     if event_date < pledge.status_date:
-        labels = dict(PledgeStatus.choices)
         raise ValidationError(
             {
                 "event_date": _(
@@ -415,7 +420,7 @@ def pledge_event_date_require(*, pledge: Pledge | None, event_date: dt.date) -> 
                 )
                 % {
                     "date": event_date.isoformat(),
-                    "status": labels.get(pledge.status, pledge.status),
+                    "status": PledgeStatus(pledge.status).label,
                     "latest": pledge.status_date.isoformat(),
                 }
             }
@@ -639,8 +644,6 @@ def national_strategy_create(
         action="add",
         model=NationalStrategy,
     )
-    if values.get("source_document", "") is None:
-        values.pop("source_document")
     record = NationalStrategy(
         country=country, created_by=user, last_changed_by=user, is_demo=is_demo, **values
     )
@@ -684,8 +687,6 @@ def progress_report_create(
             _("%(state)s has no verified pledge: only a pledged state reports on its progress.")
             % {"state": country.short_name}
         )
-    if values.get("source_document", "") is None:
-        values.pop("source_document")
     record = ProgressReport(
         pledge=pledge, created_by=user, last_changed_by=user, is_demo=is_demo, **values
     )
@@ -1098,7 +1099,7 @@ def pledge_text_update(
     return text
 
 
-def _clauses_renumber(text: PledgeText, ordered: list[PledgeClause], *, user, reason: str) -> None:
+def _clauses_renumber(ordered: list[PledgeClause], *, user, reason: str) -> None:
     """Give `ordered` the numbers 1..n, in two steps so the unique number never clashes."""
     offset = 1000
     for clause in ordered:
@@ -1136,7 +1137,7 @@ def pledge_clause_add(
         _save(clause, user=user, reason=_("Clause added"))
         if position is not None and 1 <= position <= len(clauses):
             clauses.insert(position - 1, clause)
-            _clauses_renumber(text, clauses, user=user, reason=_("Clauses reordered"))
+            _clauses_renumber(clauses, user=user, reason=_("Clauses reordered"))
         _pledge_text_touch(text, user=user, reason=_("Clause added"))
     return clause
 
@@ -1176,7 +1177,7 @@ def pledge_clause_remove(*, clause: PledgeClause, user, expected_lock_version: i
         target._change_reason = _("Clause removed")
         target.delete()
         clauses.remove(target)
-        _clauses_renumber(text, clauses, user=user, reason=_("Clauses renumbered"))
+        _clauses_renumber(clauses, user=user, reason=_("Clauses renumbered"))
         _pledge_text_touch(text, user=user, reason=_("Clause removed"))
 
 
@@ -1195,7 +1196,7 @@ def pledge_clause_move(
         target = next(c for c in clauses if c.pk == clause.pk)
         clauses.remove(target)
         clauses.insert(position - 1, target)
-        _clauses_renumber(text, clauses, user=user, reason=_("Clauses reordered"))
+        _clauses_renumber(clauses, user=user, reason=_("Clauses reordered"))
         _pledge_text_touch(text, user=user, reason=_("Clauses reordered"))
     return target
 

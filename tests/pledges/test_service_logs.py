@@ -446,3 +446,206 @@ def test_a_version_details_change_says_so_in_the_history(alice):
         "Version details changed",
         alice,
     )
+
+
+# --- The seed-20261209 sample's survivors (docs/testing.md) ----------------------------------
+
+
+def test_the_verification_step_refuses_alone_and_says_what_it_refused(alice, vera, mona):
+    """review_verify is the building block every verification calls inside its lock: it
+    refuses by itself, logged with its action, for a caller that did not check first."""
+    event = _draft(mona)
+    with pytest.raises(PermissionDenied):
+        services.review_verify(event, user=vera, expected_lock_version=event.lock_version)
+    assert _denied(vera) == {
+        "action": "verify",
+        "why": "missing pledges.verify_changes",
+        "record": "pledges.pledgeevent",
+        "id": event.pk,
+    }
+    with pytest.raises(PermissionDenied):
+        services.review_verify(event, user=mona, expected_lock_version=event.lock_version)
+    assert _denied(mona)["action"] == "verify"
+    # and a return refused is logged as one, with its record
+    with pytest.raises(PermissionDenied):
+        services.review_return(
+            record=event, user=vera, comment="Fix", expected_lock_version=event.lock_version
+        )
+    assert _denied(vera) == {
+        "action": "return",
+        "why": "missing pledges.verify_changes",
+        "record": "pledges.pledgeevent",
+        "id": event.pk,
+    }
+
+
+def test_every_refused_door_logs_its_action_and_record(alice, bob, vera):
+    event = _draft(alice)
+    with pytest.raises(PermissionDenied):
+        _draft(vera)
+    assert _denied(vera) == {
+        "action": "add",
+        "why": "missing pledges.add_pledgeevent",
+        "record": "pledges.pledgeevent",
+    }
+    with pytest.raises(PermissionDenied):
+        services.record_change(
+            record=event, user=vera, expected_lock_version=event.lock_version, values={}
+        )
+    assert _denied(vera) == {
+        "action": "change",
+        "why": "missing pledges.change_pledgeevent",
+        "record": "pledges.pledgeevent",
+        "id": event.pk,
+    }
+    unicef = Partner.objects.get(slug="unicef")
+    revision = services.record_change(
+        record=unicef,
+        user=alice,
+        expected_lock_version=unicef.lock_version,
+        values={"description": "Revised"},
+    )
+    with pytest.raises(PermissionDenied):
+        services.revision_verify(
+            revision=revision, user=vera, expected_lock_version=revision.lock_version
+        )
+    assert _denied(vera) == {
+        "action": "verify",
+        "why": "missing pledges.verify_changes",
+        "record": "pledges.revision",
+        "id": revision.pk,
+    }
+
+
+def test_a_verification_is_in_the_security_log_under_the_verifier(alice, bob):
+    event = _draft(alice)
+    services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
+    logged = SecurityEvent.objects.get(kind="verification")
+    assert (logged.user, logged.detail) == (
+        bob,
+        {"record": "pledges.pledgeevent", "id": event.pk},
+    )
+
+
+def test_the_current_text_is_the_newest_final_one_when_no_campaign_names_one(alice, bob):
+    from campaign.models import Campaign
+    from pledges.models import PledgeText
+    from tests.pledge_texts import publish
+
+    Campaign.objects.all().delete()
+    final = next_version(editor=alice)
+    services.pledge_text_update(
+        text=final,
+        user=alice,
+        expected_lock_version=final.lock_version,
+        values={"status": "final"},
+    )
+    final = publish(final, verifier=bob)
+    newer = next_version(editor=alice)
+    services.pledge_text_update(
+        text=newer, user=alice, expected_lock_version=newer.lock_version, values={"status": "open"}
+    )
+    newer = publish(newer, verifier=bob)
+    assert PledgeText.objects.public().order_by("-version").first() == newer
+    assert services.pledge_text_current() == final
+
+
+def test_a_change_dated_before_the_latest_names_its_status_in_words(alice, bob):
+    import datetime as dt
+
+    event = _draft(alice, to_status="pledged", event_date=dt.date(2026, 3, 1))
+    services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
+    with pytest.raises(ValidationError) as refused:
+        _draft(alice, to_status="signed", event_date=dt.date(2026, 2, 1))
+    assert refused.value.message_dict["event_date"] == [
+        "This change is dated 2026-02-01, before the latest verified change (Pledged on "
+        "2026-03-01): the changelog would show a status that did not exist then. Date it on "
+        "or after 2026-03-01, and say in the note what it corrects."
+    ]
+
+
+def test_a_logged_change_keeps_its_import_batch(alice):
+    event = services.pledge_event_create(
+        country=country("KEN"), user=alice, import_batch="batch-7", **event_kwargs()
+    )
+    assert PledgeEvent.objects.get(pk=event.pk).import_batch == "batch-7"
+
+
+def test_a_draft_changed_through_any_door_keeps_the_reason_given(alice):
+    event = _draft(alice)
+    services.record_change(
+        record=event,
+        user=alice,
+        expected_lock_version=event.lock_version,
+        values={"note": "Signed at the summit."},
+        reason="Note corrected",
+    )
+    assert event.history.latest("history_id").history_change_reason == "Note corrected"
+
+
+def test_a_strategy_given_no_document_is_kept_without_one(alice):
+    strategy = services.national_strategy_create(
+        country=country("KEN"),
+        user=alice,
+        status="adopted",
+        source_url="https://example.org/st",
+        source_document=None,
+    )
+    assert not NationalStrategy.objects.get(pk=strategy.pk).source_document
+
+
+def test_a_progress_report_is_last_changed_by_its_author_with_no_reason_given(alice, bob):
+    import datetime as dt
+
+    from pledges.models import ProgressReport
+
+    event = _draft(alice, to_status="pledged", event_date=dt.date(2026, 3, 1))
+    services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
+    report = services.progress_report_create(
+        country=country("KEN"),
+        user=alice,
+        report_date=dt.date(2026, 12, 1),
+        title="First progress report",
+        summary="Helpline funded.",
+        source_url="https://example.org/report",
+    )
+    assert ProgressReport.objects.get(pk=report.pk).last_changed_by == alice
+    assert report.history.get().history_change_reason is None
+
+
+def test_a_revision_compares_a_list_of_records_by_their_keys(ada):
+    partner = Partner.objects.get(slug="unicef")
+    partner.countries.add(country("KEN"))
+    revision = services.record_change(
+        record=partner,
+        user=ada,
+        expected_lock_version=partner.lock_version,
+        values={},
+        m2m={"countries": [country("KEN"), country("UGA")]},
+        reason="Works in Uganda too",
+    )
+    assert revision.reason == "Works in Uganda too"
+    (change,) = services.revision_changes(revision=revision)
+    assert (change["field"], change["before"], change["after"]) == (
+        "countries",
+        [country("KEN").pk],
+        sorted([country("KEN").pk, country("UGA").pk]),
+    )
+
+
+def test_a_next_version_keeps_the_title_of_the_one_before(alice, bob):
+    from tests.pledge_texts import publish
+
+    publish(next_version(editor=alice, title="Safer together online"), verifier=bob)
+    assert services.pledge_text_next_version(user=alice).title == "Safer together online"
+
+
+def test_removing_a_clause_renumbers_the_rest_and_says_so_in_each_history(alice):
+    text = next_version(editor=alice, clauses=3)
+    first = fresh(text).clauses.get(number=1)
+    services.pledge_clause_remove(
+        clause=first, user=alice, expected_lock_version=fresh(text).lock_version
+    )
+    for clause in fresh(text).clauses.all():
+        assert clause.history.latest("history_id").history_change_reason == "Clauses renumbered"
+    assert fresh(text).history.latest("history_id").history_change_reason == "Clause removed"
