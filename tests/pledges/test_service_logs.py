@@ -649,3 +649,178 @@ def test_removing_a_clause_renumbers_the_rest_and_says_so_in_each_history(alice)
     for clause in fresh(text).clauses.all():
         assert clause.history.latest("history_id").history_change_reason == "Clauses renumbered"
     assert fresh(text).history.latest("history_id").history_change_reason == "Clause removed"
+
+
+def test_every_door_refuses_a_viewer_and_logs_what_it_refused(alice, bob, vera):
+    """One table of every service door a viewer may not pass: each refusal is logged with
+    its action, the permission missing, the kind of record and, for a record, its id."""
+    import datetime as dt
+
+    from campaign.services import partner_create
+
+    verified = _draft(alice, "UGA", to_status="pledged", event_date=dt.date(2026, 3, 1))
+    services.record_verify(record=verified, user=bob, expected_lock_version=verified.lock_version)
+    event = _draft(alice)
+    status = services.capability_status_create(
+        country=country("KEN"),
+        capability=Capability.objects.get(key="mnr-03"),
+        status="in_place",
+        user=alice,
+        source_url="https://example.org/s",
+    )
+    strategy = services.national_strategy_create(
+        country=country("KEN"), user=alice, status="adopted", source_url="https://e.org/st"
+    )
+    partner = partner_create(
+        user=alice, slug="new-ngo", name="A new NGO", partner_type="civil_society"
+    )
+    unicef = Partner.objects.get(slug="unicef")
+    revision = services.record_change(
+        record=unicef,
+        user=alice,
+        expected_lock_version=unicef.lock_version,
+        values={"description": "Revised"},
+    )
+    text = next_version(editor=alice)
+
+    def verify(record):
+        return lambda: services.record_verify(
+            record=record, user=vera, expected_lock_version=record.lock_version
+        )
+
+    def change(record):
+        return lambda: services.record_change(
+            record=record, user=vera, expected_lock_version=record.lock_version, values={}
+        )
+
+    add = "missing pledges.add_"
+    doors = [
+        (lambda: _draft(vera), "add", add + "pledgeevent", "pledges.pledgeevent", None),
+        (verify(event), "verify", "missing pledges.verify_changes", "pledges.pledgeevent", event),
+        (
+            lambda: services.capability_status_create(
+                country=country("KEN"),
+                capability=Capability.objects.get(key="mnr-04"),
+                status="in_place",
+                user=vera,
+                source_url="https://example.org/s",
+            ),
+            "add",
+            add + "capabilitystatus",
+            "pledges.capabilitystatus",
+            None,
+        ),
+        (
+            lambda: services.capability_statuses_build(user=vera, rows=[], import_batch="b"),
+            "add",
+            add + "capabilitystatus",
+            "pledges.capabilitystatus",
+            None,
+        ),
+        (
+            lambda: services.capability_statuses_import(user=vera, records=[]),
+            "add",
+            add + "capabilitystatus",
+            "pledges.capabilitystatus",
+            None,
+        ),
+        (
+            verify(status),
+            "verify",
+            "missing pledges.verify_changes",
+            "pledges.capabilitystatus",
+            status,
+        ),
+        (
+            lambda: services.national_strategy_create(
+                country=country("KEN"), user=vera, status="adopted", source_url="https://e.org/"
+            ),
+            "add",
+            add + "nationalstrategy",
+            "pledges.nationalstrategy",
+            None,
+        ),
+        (
+            verify(strategy),
+            "verify",
+            "missing pledges.verify_changes",
+            "pledges.nationalstrategy",
+            strategy,
+        ),
+        (
+            lambda: services.progress_report_create(
+                country=country("UGA"),
+                user=vera,
+                report_date=dt.date(2026, 12, 1),
+                title="Report",
+                summary="Done.",
+                source_url="https://example.org/report",
+            ),
+            "add",
+            add + "progressreport",
+            "pledges.progressreport",
+            None,
+        ),
+        (verify(partner), "verify", "missing pledges.verify_changes", "campaign.partner", partner),
+        (
+            change(event),
+            "change",
+            "missing pledges.change_pledgeevent",
+            "pledges.pledgeevent",
+            event,
+        ),
+        (
+            change(verified),
+            "change",
+            "missing pledges.change_pledgeevent",
+            "pledges.pledgeevent",
+            verified,
+        ),
+        (change(unicef), "change", "missing campaign.change_partner", "campaign.partner", unicef),
+        (
+            lambda: services.revision_verify(
+                revision=revision, user=vera, expected_lock_version=revision.lock_version
+            ),
+            "verify",
+            "missing pledges.verify_changes",
+            "pledges.revision",
+            revision,
+        ),
+        (
+            lambda: services.pledge_text_update(
+                text=text, user=vera, expected_lock_version=text.lock_version, values={}
+            ),
+            "change",
+            "missing pledges.change_pledgetext",
+            "pledges.pledgetext",
+            text,
+        ),
+        (
+            lambda: services.pledge_text_next_version(user=vera),
+            "add",
+            add + "pledgetext",
+            "pledges.pledgetext",
+            None,
+        ),
+        (
+            lambda: services.pledge_text_verify(
+                text=text, user=vera, expected_lock_version=text.lock_version
+            ),
+            "verify",
+            "missing pledges.verify_changes",
+            "pledges.pledgetext",
+            text,
+        ),
+    ]
+    for number, (door, action, why, label, record) in enumerate(doors):
+        with pytest.raises(PermissionDenied) as refused:
+            door()
+        expected = {"action": action, "why": why, "record": label}
+        if record is not None:
+            expected["id"] = record.pk
+        assert (number, str(refused.value), _denied(vera)) == (
+            number,
+            "Your role does not allow this.",
+            expected,
+        )
+    assert SecurityEvent.objects.filter(kind="permission_denied", user=vera).count() == len(doors)
