@@ -24,7 +24,7 @@ from pledges.models import (
     SecurityEvent,
 )
 from pledges.roles import Role
-from tests.factories import UserFactory, country, event_kwargs
+from tests.factories import UserFactory, country, event_kwargs, verify
 from tests.pledge_texts import fresh, next_version
 from tests.staff import with_role
 
@@ -40,6 +40,15 @@ def _draft(user, iso3="KEN", **overrides):
     return services.pledge_event_create(
         country=country(iso3), user=user, **event_kwargs(**overrides)
     )
+
+
+def _pledged(author, verifier, iso3="KEN"):
+    """A state's pledge of 1 March 2026, logged by `author` and verified by `verifier`."""
+    import datetime as dt
+
+    event = _draft(author, iso3, to_status="pledged", event_date=dt.date(2026, 3, 1))
+    verify(event, verifier)
+    return event
 
 
 def _denied(user) -> dict:
@@ -553,8 +562,7 @@ def test_the_current_text_is_the_newest_final_one_when_no_campaign_names_one(ali
 def test_a_change_dated_before_the_latest_names_its_status_in_words(alice, bob):
     import datetime as dt
 
-    event = _draft(alice, to_status="pledged", event_date=dt.date(2026, 3, 1))
-    services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
+    _pledged(alice, bob)
     with pytest.raises(ValidationError) as refused:
         _draft(alice, to_status="signed", event_date=dt.date(2026, 2, 1))
     assert refused.value.message_dict["event_date"] == [
@@ -599,8 +607,7 @@ def test_a_progress_report_is_last_changed_by_its_author_with_no_reason_given(al
 
     from pledges.models import ProgressReport
 
-    event = _draft(alice, to_status="pledged", event_date=dt.date(2026, 3, 1))
-    services.record_verify(record=event, user=bob, expected_lock_version=event.lock_version)
+    _pledged(alice, bob)
     report = services.progress_report_create(
         country=country("KEN"),
         user=alice,
@@ -658,8 +665,7 @@ def test_every_door_refuses_a_viewer_and_logs_what_it_refused(alice, bob, vera):
 
     from campaign.services import partner_create
 
-    verified = _draft(alice, "UGA", to_status="pledged", event_date=dt.date(2026, 3, 1))
-    services.record_verify(record=verified, user=bob, expected_lock_version=verified.lock_version)
+    verified = _pledged(alice, bob, "UGA")
     event = _draft(alice)
     status = services.capability_status_create(
         country=country("KEN"),
@@ -683,12 +689,12 @@ def test_every_door_refuses_a_viewer_and_logs_what_it_refused(alice, bob, vera):
     )
     text = next_version(editor=alice)
 
-    def verify(record):
+    def verified_by_viewer(record):
         return lambda: services.record_verify(
             record=record, user=vera, expected_lock_version=record.lock_version
         )
 
-    def change(record):
+    def changed_by_viewer(record):
         return lambda: services.record_change(
             record=record, user=vera, expected_lock_version=record.lock_version, values={}
         )
@@ -696,7 +702,13 @@ def test_every_door_refuses_a_viewer_and_logs_what_it_refused(alice, bob, vera):
     add = "missing pledges.add_"
     doors = [
         (lambda: _draft(vera), "add", add + "pledgeevent", "pledges.pledgeevent", None),
-        (verify(event), "verify", "missing pledges.verify_changes", "pledges.pledgeevent", event),
+        (
+            verified_by_viewer(event),
+            "verify",
+            "missing pledges.verify_changes",
+            "pledges.pledgeevent",
+            event,
+        ),
         (
             lambda: services.capability_status_create(
                 country=country("KEN"),
@@ -725,7 +737,7 @@ def test_every_door_refuses_a_viewer_and_logs_what_it_refused(alice, bob, vera):
             None,
         ),
         (
-            verify(status),
+            verified_by_viewer(status),
             "verify",
             "missing pledges.verify_changes",
             "pledges.capabilitystatus",
@@ -741,7 +753,7 @@ def test_every_door_refuses_a_viewer_and_logs_what_it_refused(alice, bob, vera):
             None,
         ),
         (
-            verify(strategy),
+            verified_by_viewer(strategy),
             "verify",
             "missing pledges.verify_changes",
             "pledges.nationalstrategy",
@@ -761,22 +773,34 @@ def test_every_door_refuses_a_viewer_and_logs_what_it_refused(alice, bob, vera):
             "pledges.progressreport",
             None,
         ),
-        (verify(partner), "verify", "missing pledges.verify_changes", "campaign.partner", partner),
         (
-            change(event),
+            verified_by_viewer(partner),
+            "verify",
+            "missing pledges.verify_changes",
+            "campaign.partner",
+            partner,
+        ),
+        (
+            changed_by_viewer(event),
             "change",
             "missing pledges.change_pledgeevent",
             "pledges.pledgeevent",
             event,
         ),
         (
-            change(verified),
+            changed_by_viewer(verified),
             "change",
             "missing pledges.change_pledgeevent",
             "pledges.pledgeevent",
             verified,
         ),
-        (change(unicef), "change", "missing campaign.change_partner", "campaign.partner", unicef),
+        (
+            changed_by_viewer(unicef),
+            "change",
+            "missing campaign.change_partner",
+            "campaign.partner",
+            unicef,
+        ),
         (
             lambda: services.revision_verify(
                 revision=revision, user=vera, expected_lock_version=revision.lock_version
