@@ -18,8 +18,6 @@ and a review kind in staff/review_kinds.py.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from allauth.mfa.models import Authenticator
 from django.apps import apps
@@ -29,15 +27,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaign.models import Partner
-from campaign.services import partner_create
 from pledges import services
 from pledges.models import (
-    Capability,
     CapabilityStatus,
     NationalStrategy,
     PledgeEvent,
-    PledgeText,
-    ProgressReport,
     Reviewable,
     ReviewState,
     Revision,
@@ -45,7 +39,8 @@ from pledges.models import (
 from pledges.roles import ROLE_PERMISSIONS, VERIFY, Role, roles_ensure
 from staff.imports import IMPORTERS
 from staff.review_kinds import REVIEW_KINDS
-from tests.factories import UserFactory, country, event_kwargs
+from tests.drafts import DRAFT_MAKERS
+from tests.factories import UserFactory
 from tests.staff import signed_in, with_role
 
 pytestmark = pytest.mark.django_db
@@ -58,88 +53,6 @@ VERIFIER_ROLES = {Role.ADMIN, Role.VERIFIER}
 NON_VERIFIERS = [Role.EDITOR, Role.FACILITATOR, Role.VIEWER, NO_ROLE, NOT_STAFF]
 
 
-# --- One draft of every reviewable kind ---------------------------------------------------------
-
-
-def _event(author):
-    return services.pledge_event_create(country=country("KEN"), user=author, **event_kwargs())
-
-
-def _capability_status(author):
-    return services.capability_status_create(
-        country=country("KEN"),
-        capability=Capability.objects.get(key="mnr-11"),
-        status="in_place",
-        user=author,
-        source_url="https://example.org/c",
-    )
-
-
-def _strategy(author):
-    return services.national_strategy_create(
-        country=country("KEN"), user=author, status="drafting", source_url="https://e.org/s"
-    )
-
-
-def _partner(author):
-    return partner_create(
-        user=author, slug="new-ngo", name="A new NGO", partner_type="civil_society"
-    )
-
-
-def _revision(author):
-    unicef = Partner.objects.get(slug="unicef")
-    return services.record_change(
-        record=unicef,
-        user=author,
-        expected_lock_version=unicef.lock_version,
-        values={"description": "Changed by the author"},
-    )
-
-
-def _pledge_text(author):
-    text = services.pledge_text_next_version(user=author)
-    return services.pledge_text_update(
-        text=text,
-        user=author,
-        expected_lock_version=text.lock_version,
-        values={"changelog": "Changed by the author"},
-    )
-
-
-def _progress_report(author):
-    # only a pledged state reports: a verified pledge by two other people first
-    if not PledgeEvent.objects.filter(
-        pledge__country__iso3="KEN", to_status="pledged", review_state=ReviewState.VERIFIED
-    ).exists():
-        editor = with_role(UserFactory(), Role.EDITOR)
-        verifier = with_role(UserFactory(), Role.VERIFIER)
-        event = services.pledge_event_create(
-            country=country("KEN"),
-            user=editor,
-            **event_kwargs(to_status="pledged", event_date=dt.date(2026, 3, 1)),
-        )
-        services.record_verify(
-            record=event, user=verifier, expected_lock_version=event.lock_version
-        )
-    return services.progress_report_create(
-        country=country("KEN"),
-        user=author,
-        report_date=dt.date(2026, 11, 1),
-        title="First progress report",
-        source_url="https://example.org/report",
-    )
-
-
-DRAFT_MAKERS = {
-    PledgeText: _pledge_text,
-    ProgressReport: _progress_report,
-    PledgeEvent: _event,
-    CapabilityStatus: _capability_status,
-    NationalStrategy: _strategy,
-    Partner: _partner,
-    Revision: _revision,
-}
 KIND_OF = {kind.model: key for key, kind in REVIEW_KINDS.items()}
 MODELS = sorted(DRAFT_MAKERS, key=lambda m: m.__name__)
 
@@ -347,7 +260,7 @@ def test_only_the_author_revises_a_draft_through_the_admin():
     roles_ensure()
     author = actor(Role.EDITOR, "author")
     other = actor(Role.EDITOR, "other-editor")
-    record = _partner(author)
+    record = DRAFT_MAKERS[Partner](author)
     before = content(record)
     data = partner_form(record, description="Rewritten in the admin")
     path = reverse("admin:campaign_partner_change", args=[record.pk])

@@ -12,16 +12,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from campaign.models import Partner
 from pledges import services
 from pledges.models import (
     Capability,
+    CapabilityStatus,
     PledgeClause,
     PledgeEvent,
     PledgeText,
     ReviewState,
+    Revision,
     SecurityEvent,
 )
-from tests.factories import country, event_kwargs
+from tests.drafts import DRAFT_MAKERS
+from tests.factories import country, event_kwargs, verify
 from tests.pledge_texts import fresh, next_version
 
 pytestmark = pytest.mark.django_db
@@ -38,27 +42,71 @@ def _draft_strategy(alice):
     )
 
 
-# Each service a viewer may not use: how it is called, and what the refusal must log.
+def _verified_pledge(alice, bob):
+    event = services.pledge_event_create(
+        country=country("UGA"), user=alice, **event_kwargs(to_status="pledged")
+    )
+    verify(event, bob)
+    return PledgeEvent.objects.get(pk=event.pk)
+
+
+def _viewer_verifies(record, vera):
+    services.record_verify(record=record, user=vera, expected_lock_version=record.lock_version)
+
+
+def _viewer_changes(record, vera):
+    services.record_change(
+        record=record, user=vera, expected_lock_version=record.lock_version, values={}
+    )
+
+
+def _draft_of(model):
+    return lambda alice, bob: DRAFT_MAKERS[model](alice)
+
+
+def _nothing(alice, bob):
+    return None
+
+
+VERIFY = "pledges.verify_changes"
+
+# Every service door a viewer may not pass: what it is called on (made by alice and bob, or
+# nothing), how the viewer calls it, and what the refusal must log: the action, the record's
+# kind, the permission missing (and the record's id when there is a record).
 REFUSALS = {
-    "pledge_text_next_version": (
-        lambda alice, vera: services.pledge_text_next_version(user=vera),
-        "add",
-        "pledges.pledgetext",
-        False,
-    ),
-    "pledge_text_update": (
-        lambda alice, vera: services.pledge_text_update(
-            text=(text := next_version(editor=alice)),
-            user=vera,
-            expected_lock_version=text.lock_version,
-            values={"title": "Vera's title"},
+    "pledge_event_create": (
+        _nothing,
+        lambda _, vera: services.pledge_event_create(
+            country=country("KEN"), user=vera, **event_kwargs()
         ),
+        "add",
+        "pledges.pledgeevent",
+        "pledges.add_pledgeevent",
+    ),
+    "pledge_event_verify": (
+        _draft_of(PledgeEvent),
+        _viewer_verifies,
+        "verify",
+        "pledges.pledgeevent",
+        VERIFY,
+    ),
+    "review_draft_update": (
+        _draft_of(PledgeEvent),
+        _viewer_changes,
         "change",
-        "pledges.pledgetext",
-        True,
+        "pledges.pledgeevent",
+        "pledges.change_pledgeevent",
+    ),
+    "record_change of a verified change": (
+        _verified_pledge,
+        _viewer_changes,
+        "change",
+        "pledges.pledgeevent",
+        "pledges.change_pledgeevent",
     ),
     "capability_status_create": (
-        lambda alice, vera: services.capability_status_create(
+        _nothing,
+        lambda _, vera: services.capability_status_create(
             country=country("KEN"),
             capability=Capability.objects.get(key="mnr-01"),
             status="in_place",
@@ -67,24 +115,50 @@ REFUSALS = {
         ),
         "add",
         "pledges.capabilitystatus",
-        False,
+        "pledges.add_capabilitystatus",
     ),
     "capability_statuses_build": (
-        lambda alice, vera: services.capability_statuses_build(
-            user=vera, rows=[], import_batch="b"
-        ),
+        _nothing,
+        lambda _, vera: services.capability_statuses_build(user=vera, rows=[], import_batch="b"),
         "add",
         "pledges.capabilitystatus",
-        False,
+        "pledges.add_capabilitystatus",
     ),
     "capability_statuses_import": (
-        lambda alice, vera: services.capability_statuses_import(user=vera, records=[]),
+        _nothing,
+        lambda _, vera: services.capability_statuses_import(user=vera, records=[]),
         "add",
         "pledges.capabilitystatus",
-        False,
+        "pledges.add_capabilitystatus",
+    ),
+    "capability_status_verify": (
+        _draft_of(CapabilityStatus),
+        _viewer_verifies,
+        "verify",
+        "pledges.capabilitystatus",
+        VERIFY,
+    ),
+    "national_strategy_create": (
+        _nothing,
+        lambda _, vera: services.national_strategy_create(
+            country=country("KEN"), user=vera, status="adopted", source_url="https://e.org/"
+        ),
+        "add",
+        "pledges.nationalstrategy",
+        "pledges.add_nationalstrategy",
+    ),
+    "national_strategy_verify": (
+        lambda alice, bob: _draft_strategy(alice),
+        lambda record, vera: services.national_strategy_verify(
+            record=record, user=vera, expected_lock_version=record.lock_version
+        ),
+        "verify",
+        "pledges.nationalstrategy",
+        VERIFY,
     ),
     "progress_report_create": (
-        lambda alice, vera: services.progress_report_create(
+        _nothing,
+        lambda _, vera: services.progress_report_create(
             country=country("KEN"),
             user=vera,
             title="Report",
@@ -93,33 +167,72 @@ REFUSALS = {
         ),
         "add",
         "pledges.progressreport",
-        False,
+        "pledges.add_progressreport",
     ),
-    "national_strategy_verify": (
-        lambda alice, vera: services.national_strategy_verify(
-            record=(record := _draft_strategy(alice)),
-            user=vera,
-            expected_lock_version=record.lock_version,
+    "reviewable_verify": (
+        _draft_of(Partner),
+        _viewer_verifies,
+        "verify",
+        "campaign.partner",
+        VERIFY,
+    ),
+    "revision_propose": (
+        lambda alice, bob: Partner.objects.get(slug="unicef"),
+        _viewer_changes,
+        "change",
+        "campaign.partner",
+        "campaign.change_partner",
+    ),
+    "revision_verify": (
+        _draft_of(Revision),
+        lambda revision, vera: services.revision_verify(
+            revision=revision, user=vera, expected_lock_version=revision.lock_version
         ),
         "verify",
-        "pledges.nationalstrategy",
-        True,
+        "pledges.revision",
+        VERIFY,
+    ),
+    "pledge_text_next_version": (
+        _nothing,
+        lambda _, vera: services.pledge_text_next_version(user=vera),
+        "add",
+        "pledges.pledgetext",
+        "pledges.add_pledgetext",
+    ),
+    "pledge_text_update": (
+        lambda alice, bob: next_version(editor=alice),
+        lambda text, vera: services.pledge_text_update(
+            text=text, user=vera, expected_lock_version=text.lock_version, values={"title": "V"}
+        ),
+        "change",
+        "pledges.pledgetext",
+        "pledges.change_pledgetext",
+    ),
+    "pledge_text_verify": (
+        lambda alice, bob: next_version(editor=alice),
+        lambda text, vera: services.pledge_text_verify(
+            text=text, user=vera, expected_lock_version=text.lock_version
+        ),
+        "verify",
+        "pledges.pledgetext",
+        VERIFY,
     ),
 }
 
 
 @pytest.mark.parametrize("service", REFUSALS)
-def test_a_refused_service_logs_its_action_and_record(service, alice, vera):
-    call, action, record, with_id = REFUSALS[service]
+def test_a_refused_service_logs_its_action_and_record(service, alice, bob, vera):
+    make, call, action, label, permission = REFUSALS[service]
+    record = make(alice, bob)
     # when a viewer calls it
-    with pytest.raises(PermissionDenied, match="Your role does not allow this"):
-        call(alice, vera)
-    # then the security log says what was refused, on what, and why
-    denied = SecurityEvent.objects.get(kind="permission_denied", user=vera)
-    assert denied.detail["action"] == action
-    assert denied.detail["record"] == record
-    assert denied.detail["why"].startswith("missing pledges.")
-    assert ("id" in denied.detail) is with_id
+    with pytest.raises(PermissionDenied) as refused:
+        call(record, vera)
+    # then she is told her role does not allow it, and the log says what, on what, and why
+    assert str(refused.value) == "Your role does not allow this."
+    expected = {"action": action, "why": f"missing {permission}", "record": label}
+    if record is not None:
+        expected["id"] = record.pk
+    assert SecurityEvent.objects.get(kind="permission_denied", user=vera).detail == expected
 
 
 def test_a_batch_verifies_what_it_may_and_says_why_it_refused_the_rest(alice, bob):
@@ -150,8 +263,6 @@ def test_a_batch_verifies_what_it_may_and_says_why_it_refused_the_rest(alice, bo
 
 
 def test_revision_changes_names_each_field_with_its_label_before_and_after(alice):
-    from campaign.models import Partner
-
     unicef = Partner.objects.get(slug="unicef")
     revision = services.record_change(
         record=unicef,
